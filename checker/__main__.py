@@ -1,0 +1,5 @@
+"""`python -m checker` runs the livelint command."""
+
+from .cli import run
+
+run()

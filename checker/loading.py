@@ -1,0 +1,380 @@
+"""Strict loading of ruleset folders: every mistake is an error with `path:line`.
+
+A ruleset folder holds `notices.yml` (the sources rules may cite) and one `.yml` file per source with
+its rules; the format is described in docs/rule-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .model import Boundary, Category, Example, Kind, Level, Notice, Rule, Ruleset
+from .normalise import fold_term
+
+NOTICES_FILE = "notices.yml"
+MAX_PATTERN_LENGTH = 100
+MAX_FILE_BYTES = 2_000_000
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_PREFIX = re.compile(r"[A-Z]{2,5}\Z")
+_NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+
+class RulesetError(Exception):
+    """Rulesets that cannot be loaded; `problems` are `path:line: message` lines."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class _Context:
+    path: str
+    problems: list[str]
+
+    def error(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+
+def bundled_ruleset_dir() -> Path:
+    """The rulesets shipped with livelint (in a wheel) or in the source checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_data" / "rulesets", package.parent / "rulesets"):
+        if (candidate / NOTICES_FILE).is_file():
+            return candidate
+    raise RulesetError([f"{package}: the bundled rulesets are missing (no {NOTICES_FILE} found)"])
+
+
+def load_ruleset(folders: Sequence[str | Path] = (), *, bundled: bool = True) -> Ruleset:
+    """Load and validate the bundled rulesets (unless `bundled=False`) and those in `folders`.
+
+    Raises RulesetError listing every problem found, each as `path:line: message`.
+    """
+    dirs = ([bundled_ruleset_dir()] if bundled else []) + [Path(folder) for folder in folders]
+    problems: list[str] = []
+    notices: dict[str, Notice] = {}
+    rule_files: list[Path] = []
+    for folder in dirs:
+        if not folder.is_dir():
+            problems.append(f"{folder}:1: not a folder of rulesets")
+            continue
+        notices_path = folder / NOTICES_FILE
+        if notices_path.is_file():
+            _load_notices(notices_path, notices, problems)
+        for path in sorted(folder.rglob("*")):
+            if path.suffix == ".yaml":
+                problems.append(f"{path}:1: ruleset files end in .yml, not .yaml (rename it)")
+            elif path.suffix == ".yml" and path.name != NOTICES_FILE and path.is_file():
+                rule_files.append(path)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in rule_files:
+        for rule in _load_rule_file(path, notices, problems):
+            if rule.id in seen:
+                problems.append(f"{path}:{rule.line}: duplicate rule id {rule.id} (also in {seen[rule.id]})")
+            else:
+                seen[rule.id] = f"{path}:{rule.line}"
+                rules.append(rule)
+    if problems:
+        raise RulesetError(problems)
+    return Ruleset(tuple(rules), tuple(notices.values()), tuple(str(p) for p in rule_files))
+
+
+# ---- YAML nodes -------------------------------------------------------------------------------
+
+
+def _compose(path: Path, problems: list[str]) -> yaml.Node | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(f"{path}:1: file larger than {MAX_FILE_BYTES} bytes")
+            return None
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{path}:1: cannot read: {exc}")
+        return None
+    try:
+        # Aliases are fine: the schema walk below reads each node to a fixed depth, so an alias
+        # bomb is never expanded; it fails as a wrong type instead.
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.append(f"{path}:{line}: invalid YAML: {exc.problem or exc.context}")
+    except yaml.YAMLError as exc:
+        problems.append(f"{path}:1: invalid YAML: {exc}")
+    return None
+
+
+def _mapping(
+    ctx: _Context, node: yaml.Node, required: Iterable[str], optional: Iterable[str], what: str
+) -> dict[str, yaml.Node] | None:
+    if not isinstance(node, yaml.MappingNode):
+        ctx.error(node, f"{what} must be a mapping")
+        return None
+    allowed = set(required) | set(optional)
+    result: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key is None or key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            ctx.error(key_node, f"unknown key {key!r} in {what} (allowed: {hint})")
+        elif key in result:
+            ctx.error(key_node, f"duplicate key {key!r} in {what}")
+        else:
+            result[key] = value_node
+    for key in required:
+        if key not in result:
+            ctx.error(node, f"{what} is missing the required key {key!r}")
+    return result
+
+
+def _string(ctx: _Context, node: yaml.Node | None, what: str) -> str | None:
+    if node is None:
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.tag != _STR:
+        ctx.error(node, f"{what} must be a string (quote values that look like numbers or dates)")
+        return None
+    if not node.value.strip():
+        ctx.error(node, f"{what} must not be empty")
+        return None
+    return node.value
+
+
+def _strings(ctx: _Context, node: yaml.Node | None, what: str, *, required: bool) -> list[str]:
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.error(node, f"{what} must be a list of strings")
+        return []
+    if required and not node.value:
+        ctx.error(node, f"{what} must not be empty")
+    values = [_string(ctx, item, f"an item of {what}") for item in node.value]
+    return [value for value in values if value is not None]
+
+
+def _enum(ctx: _Context, node: yaml.Node | None, enum: type, what: str):  # type: ignore[no-untyped-def]
+    value = _string(ctx, node, what)
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        ctx.error(node, f"unknown {what} {value!r} (one of: {choices})")
+        return None
+
+
+# ---- notices ------------------------------------------------------------------------------------
+
+
+def _load_notices(path: Path, notices: dict[str, Notice], problems: list[str]) -> None:
+    ctx = _Context(str(path), problems)
+    root = _compose(path, problems)
+    if root is None:
+        return
+    top = _mapping(ctx, root, ["notices"], [], "the notices file")
+    if not top or "notices" not in top:
+        return
+    if not isinstance(top["notices"], yaml.SequenceNode):
+        ctx.error(top["notices"], "notices must be a list")
+        return
+    for node in top["notices"].value:
+        fields = _mapping(ctx, node, ["id", "kind", "title", "source"], ["no_rules"], "a notice")
+        if fields is None:
+            continue
+        notice_id = _string(ctx, fields.get("id"), "id")
+        kind = _string(ctx, fields.get("kind"), "kind")
+        title = _string(ctx, fields.get("title"), "title")
+        source = _string(ctx, fields.get("source"), "source")
+        no_rules = _string(ctx, fields.get("no_rules"), "no_rules")
+        if kind is not None and kind not in ("seed", "law", "platform-rule"):
+            ctx.error(fields["kind"], f"unknown notice kind {kind!r} (one of: seed, law, platform-rule)")
+            continue
+        if notice_id is not None and not _NOTICE_ID.match(notice_id):
+            ctx.error(fields["id"], f"notice id {notice_id!r} must be lower-case letters, digits and -")
+            continue
+        if notice_id in notices:
+            ctx.error(fields["id"], f"duplicate notice id {notice_id!r}")
+            continue
+        if notice_id and kind and title and source:
+            notices[notice_id] = Notice(notice_id, kind, title, source, no_rules)
+
+
+# ---- rules --------------------------------------------------------------------------------------
+
+_RULESET_KEYS = (["prefix", "source", "description", "rules"], ["exceptions"])
+_RULE_REQUIRED = ["id", "category", "level", "message", "clause", "boundary", "patterns", "examples"]
+_RULE_OPTIONAL = ["kind", "rationale", "exceptions", "near", "window", "suggestions"]
+
+
+def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str]) -> list[Rule]:
+    ctx = _Context(str(path), problems)
+    root = _compose(path, problems)
+    if root is None:
+        return []
+    top = _mapping(ctx, root, *_RULESET_KEYS, "a ruleset file")
+    if top is None:
+        return []
+    prefix = _string(ctx, top.get("prefix"), "prefix")
+    if prefix is not None and not _PREFIX.match(prefix):
+        ctx.error(top["prefix"], f"prefix {prefix!r} must be 2-5 upper-case letters")
+        prefix = None
+    _string(ctx, top.get("description"), "description")
+    source = _string(ctx, top.get("source"), "source")
+    notice = notices.get(source) if source else None
+    if source is not None and notice is None:
+        ctx.error(top["source"], f"unknown source {source!r}: add it to {NOTICES_FILE}")
+    elif notice is not None and notice.no_rules:
+        ctx.error(top["source"], f"source {source!r} is marked no_rules in {NOTICES_FILE}")
+    shared = _terms(ctx, top.get("exceptions"), "exceptions")
+    rules_node = top.get("rules")
+    if rules_node is None:
+        return []
+    if not isinstance(rules_node, yaml.SequenceNode) or not rules_node.value:
+        ctx.error(rules_node, "rules must be a non-empty list")
+        return []
+    rules = [_load_rule(ctx, node, prefix, notice, shared, path) for node in rules_node.value]
+    loaded = [rule for rule in rules if rule is not None]
+    for phrase, node in shared:
+        if not any(_covers_pattern(phrase, rule.patterns) for rule in loaded):
+            ctx.error(node, f"exception {phrase!r} contains no pattern of any rule here, so it never applies")
+    return loaded
+
+
+def _terms(ctx: _Context, node: yaml.Node | None, what: str, *, required: bool = False) -> list[tuple[str, yaml.Node]]:
+    """A list of literal terms, folded, each with its node; empty or duplicate terms are errors."""
+    if node is None:
+        return []
+    raw = _strings(ctx, node, what, required=required)
+    if len(raw) != len(node.value):
+        return []
+    terms: list[tuple[str, yaml.Node]] = []
+    seen: set[str] = set()
+    for value, item in zip(raw, node.value):
+        folded = fold_term(value)
+        if not folded:
+            ctx.error(item, f"{what}: {value!r} is empty once separators are removed")
+        elif len(folded) > MAX_PATTERN_LENGTH:
+            ctx.error(item, f"{what}: a term may have at most {MAX_PATTERN_LENGTH} characters")
+        elif folded in seen:
+            ctx.error(item, f"{what}: duplicate term {value!r}")
+        else:
+            seen.add(folded)
+            terms.append((folded, item))
+    return terms
+
+
+def _covers_pattern(phrase: str, patterns: Iterable[str]) -> bool:
+    return any(pattern in phrase for pattern in patterns)
+
+
+def _load_rule(
+    ctx: _Context,
+    node: yaml.Node,
+    prefix: str | None,
+    notice: Notice | None,
+    shared: list[tuple[str, yaml.Node]],
+    path: Path,
+) -> Rule | None:
+    fields = _mapping(ctx, node, _RULE_REQUIRED, _RULE_OPTIONAL, "a rule")
+    if fields is None:
+        return None
+    before = len(ctx.problems)
+    rule_id = _string(ctx, fields.get("id"), "id")
+    if rule_id is not None and prefix is not None and not re.fullmatch(rf"{prefix}-\d{{3}}", rule_id):
+        ctx.error(fields["id"], f"rule id {rule_id!r} must be {prefix}-NNN (three digits)")
+    kind = _enum(ctx, fields.get("kind"), Kind, "kind") if "kind" in fields else Kind.TERMS
+    category = _enum(ctx, fields.get("category"), Category, "category")
+    level = _enum(ctx, fields.get("level"), Level, "level")
+    boundary = _enum(ctx, fields.get("boundary"), Boundary, "boundary")
+    message = _string(ctx, fields.get("message"), "message")
+    clause = _string(ctx, fields.get("clause"), "clause")
+    rationale = _string(ctx, fields.get("rationale"), "rationale") or ""
+    patterns = [term for term, _ in _terms(ctx, fields.get("patterns"), "patterns", required=True)]
+    exceptions = _terms(ctx, fields.get("exceptions"), "exceptions")
+    for phrase, item in exceptions:
+        if not _covers_pattern(phrase, patterns):
+            ctx.error(item, f"exception {phrase!r} contains none of the rule's patterns, so it never applies")
+    near = [term for term, _ in _terms(ctx, fields.get("near"), "near")]
+    window = 12
+    if kind is Kind.PROXIMITY:
+        if not near:
+            ctx.error(node, "a proximity rule needs a non-empty `near` list")
+        if "window" in fields:
+            window_node = fields["window"]
+            if not isinstance(window_node, yaml.ScalarNode) or window_node.tag != _INT:
+                ctx.error(window_node, "window must be an integer")
+            elif not 1 <= int(window_node.value) <= 60:
+                ctx.error(window_node, "window must be between 1 and 60 characters")
+            else:
+                window = int(window_node.value)
+    elif kind is Kind.TERMS:
+        for key in ("near", "window"):
+            if key in fields:
+                ctx.error(fields[key], f"{key!r} only applies to rules of kind proximity")
+    suggestions = _strings(ctx, fields.get("suggestions"), "suggestions", required=False)
+    examples = _examples(ctx, fields.get("examples"))
+    if len(ctx.problems) > before or None in (rule_id, category, level, boundary, message, clause, notice):
+        return None
+    all_exceptions = [phrase for phrase, _ in exceptions]
+    all_exceptions += [p for p, _ in shared if _covers_pattern(p, patterns) and p not in all_exceptions]
+    assert rule_id and message and clause and notice and examples is not None
+    return Rule(
+        id=rule_id,
+        ruleset=path.stem,
+        kind=kind,
+        category=category,
+        level=level,
+        message=message,
+        clause=clause,
+        notice=notice,
+        boundary=boundary,
+        patterns=tuple(patterns),
+        exceptions=tuple(all_exceptions),
+        near=tuple(near),
+        window=window,
+        suggestions=tuple(suggestions),
+        rationale=rationale,
+        fail_examples=examples[0],
+        pass_examples=examples[1],
+        path=str(path),
+        line=node.start_mark.line + 1,
+    )
+
+
+def _examples(ctx: _Context, node: yaml.Node | None) -> tuple[tuple[Example, ...], tuple[Example, ...]] | None:
+    fields = _mapping(ctx, node, ["fail", "pass"], [], "examples") if node is not None else None
+    if not fields or "fail" not in fields or "pass" not in fields:
+        return None
+    result = []
+    for key in ("fail", "pass"):
+        items = fields[key]
+        if not isinstance(items, yaml.SequenceNode) or not items.value:
+            ctx.error(items, f"examples.{key} must be a non-empty list")
+            return None
+        examples = []
+        for item in items.value:
+            if isinstance(item, yaml.MappingNode) and key == "fail":
+                parts = _mapping(ctx, item, ["text"], ["match"], "an example")
+                if parts is None:
+                    continue
+                text = _string(ctx, parts.get("text"), "example text")
+                match = _string(ctx, parts.get("match"), "example match")
+                if text is not None and match is not None and match not in text:
+                    ctx.error(parts["match"], f"example match {match!r} is not in its text")
+                if text is not None:
+                    examples.append(Example(text, match))
+            else:
+                text = _string(ctx, item, f"an item of examples.{key}")
+                if text is not None:
+                    examples.append(Example(text))
+        result.append(tuple(examples))
+    return result[0], result[1]
