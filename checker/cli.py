@@ -12,7 +12,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from . import __version__
@@ -21,6 +20,7 @@ from .inputs import InputError, decode
 from .loading import RulesetError, load_ruleset
 from .model import FileError, Level, Report, Ruleset
 from .report import FORMATTERS, RenderOptions
+from .report.text import LEVEL_STYLES
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
@@ -177,12 +177,13 @@ def list_rules(
         return
     if output_format != "text":
         raise _fail(f"unknown format {output_format!r} (one of: text, json)")
-    table = Table(title=f"{len(ruleset.rules)} rules, {sum(len(r.patterns) for r in ruleset.rules)} patterns")
-    for column in ("rule", "level", "category", "notice", "patterns", "message"):
-        table.add_column(column)
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(Text(f"{len(ruleset.rules)} rules, {sum(len(r.patterns) for r in ruleset.rules)} patterns", style="bold"))
     for r in ruleset.rules:
-        table.add_row(r.id, r.level.value, r.category.value, r.notice.id, str(len(r.patterns)), r.message)
-    Console(highlight=False).print(table)
+        line = Text(f"{r.id:<8} ")
+        line.append(f"{r.level.value:<8}", style=LEVEL_STYLES[r.level])
+        line.append(f"{r.category.value:<26}{r.notice.id:<24}{len(r.patterns):>4}  {r.message}")
+        out.print(line)
 
 
 @app.command()
@@ -247,13 +248,12 @@ def notices(
     if output_format != "text":
         raise _fail(f"unknown format {output_format!r} (one of: text, json)")
     seeds = sum(1 for row in rows if row["kind"] == "seed")
-    table = Table(title=f"{len(rows)} sources ({seeds} seed notices), {len(ruleset.rules)} rules")
-    for column in ("id", "kind", "title", "rules", "rulesets / why none"):
-        table.add_column(column, overflow="fold")
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(Text(f"{len(rows)} sources ({seeds} seed notices), {len(ruleset.rules)} rules", style="bold"))
     for row in rows:
-        detail = ", ".join(row["rulesets"]) if row["rules"] else (row["no_rules"] or "no rules yet")
-        table.add_row(row["id"], row["kind"], row["title"], str(row["rules"]), detail)
-    Console(highlight=False).print(table)
+        out.print(Text(f"{row['id']:<34}{row['kind']:<14}{row['rules']:>4} rules  {row['title']}"))
+        detail = "rulesets: " + ", ".join(row["rulesets"]) if row["rules"] else f"no rules: {row['no_rules'] or '(none yet)'}"
+        out.print(Text(f"{'':<52}{detail}", style="dim"))
 
 
 def run() -> None:

@@ -208,8 +208,30 @@ def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
                     path=path,
                 )
             )
+    findings = _one_per_source(findings)
     findings.sort(key=Finding.sort_key)
     return Report(tuple(findings), (), 1 if path is not None else 0)
+
+
+def _one_per_source(findings: list[Finding]) -> list[Finding]:
+    """Where findings of one source (notice or article) overlap, keep only the strongest.
+
+    Strongest: highest level, then longest span, then lowest rule id. Findings of different sources
+    stay side by side: the same words can break two rules of different origin.
+    """
+    if len(findings) < 2:
+        return findings
+    ranked = sorted(findings, key=lambda f: (-f.level.rank, f.start - f.end, f.rule))
+    taken: dict[str, list[tuple[int, int]]] = {}  # per source: kept spans, sorted, never overlapping
+    kept: list[Finding] = []
+    for finding in ranked:
+        spans = taken.setdefault(finding.notice.id, [])
+        at = bisect_left(spans, (finding.start, finding.end))
+        if (at > 0 and spans[at - 1][1] > finding.start) or (at < len(spans) and spans[at][0] < finding.end):
+            continue
+        spans.insert(at, (finding.start, finding.end))
+        kept.append(finding)
+    return kept
 
 
 def check_file(path: str | Path, rules: Rules, *, encoding: str | None = None) -> Report:

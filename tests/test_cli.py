@@ -139,9 +139,10 @@ def test_encodings_are_detected_and_offsets_count_characters(tmp_path: Path, enc
     text = "第一行\r\n欢迎,全网最低价!\r\n"
     path = tmp_path / f"{encoding}.txt"
     path.write_bytes(data_prefix + text.encode(encoding))
-    result = run("check", str(path), "--format", "json", "--select", "ks-price-marketing")
+    result = run("check", str(path), "--format", "json", "--rules", str(RULES_DIR), "--select", "TST-001")
     assert result.exit_code == 1, result.stderr
-    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["match"] == "全网最低价"]
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["match"] == "全网最低价"
     assert (finding["line"], finding["column"], finding["start"]) == (2, 4, 8)
 
 
@@ -168,10 +169,10 @@ def test_empty_file_and_very_long_line(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     long = tmp_path / "long.txt"
     long.write_text("好" * 200_000 + "全网最低价" + "好" * 200_000, encoding="utf-8")
-    result = run("check", str(empty), str(long), "--format", "json", "--select", "ks-price-marketing")
+    result = run("check", str(empty), str(long), "--format", "json", "--rules", str(RULES_DIR), "--select", "TST-001")
     document = json.loads(result.stdout)
     assert document["summary"]["files"] == 2
-    assert [(f["start"], f["column"]) for f in document["findings"] if f["match"] == "全网最低价"] == [(200_000, 200_001)]
+    assert [(f["start"], f["column"], f["match"]) for f in document["findings"]] == [(200_000, 200_001, "全网最低价")]
 
 
 def test_output_file_is_written(script: Path, tmp_path: Path) -> None:

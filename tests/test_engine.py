@@ -126,3 +126,11 @@ def test_one_compiled_ruleset_serves_many_threads(test_rules) -> None:
     expected = [_hits(text, test_rules) for text in texts]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(lambda t: _hits(t, test_rules), texts)) == expected
+
+
+def test_overlapping_findings_of_one_source_are_reduced_to_the_strongest(test_rules) -> None:
+    # TST-005 (info, 最低价) lies inside TST-001 (error, 全网最低价): one source, so one finding
+    assert _hits("今天全网最低价", test_rules) == [("TST-001", 2, 7, "全网最低价")]
+    assert _hits("今天最低价", test_rules) == [("TST-005", 2, 5, "最低价")]
+    # findings that only touch both stay
+    assert [h[0] for h in _hits("全网最低价第一", test_rules)] == ["TST-001", "TST-002"]
