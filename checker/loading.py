@@ -23,6 +23,8 @@ _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _PREFIX = re.compile(r"[A-Z]{2,5}\Z")
 _NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_FOLDED_CJK_SPACE = re.compile(f"(?<=[{_CJK},.;:!?]) (?=[{_CJK}])|(?<=[{_CJK}]) (?=[(])")
 
 
 class RulesetError(Exception):
@@ -145,6 +147,8 @@ def _string(ctx: _Context, node: yaml.Node | None, what: str) -> str | None:
     if not node.value.strip():
         ctx.error(node, f"{what} must not be empty")
         return None
+    if node.style == ">":  # a folded block joins lines with spaces; Chinese wants none between characters
+        return _FOLDED_CJK_SPACE.sub("", node.value).strip()
     return node.value
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 def _fold_table() -> dict[int, int]:
     table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # full-width ASCII
     table[0x3000] = 0x20  # ideographic space
+    for full, half in zip("￠￡￢￣￤￥￦", "¢£¬¯¦¥₩"):  # full-width currency and signs
+        table[ord(full)] = ord(half)
     for code in range(ord("A"), ord("Z") + 1):
         table[code] = code + 32
     for code in range(0xFF21, 0xFF3B):  # full-width A-Z straight to lower case

@@ -115,7 +115,7 @@ def test_select_and_ignore_by_id_prefix_category_and_notice() -> None:
 
     assert ids(select=["TST-001"]) == ["TST-001"]
     assert ids(select=["absolute-claim"]) == ["TST-002", "TST-004"]
-    assert ids(select=["TST"], ignore=["disparagement", "TST-004"]) == ["TST-001", "TST-002"]
+    assert ids(select=["TST"], ignore=["disparagement", "TST-004"]) == ["TST-001", "TST-002", "TST-005"]
     assert ids(select=["test-notice"], ignore=["tst-00"]) == []
     with pytest.raises(SelectionError):
         load_rules([RULES_DIR], bundled=False, select=["NOPE"])
