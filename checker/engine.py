@@ -12,7 +12,7 @@ from .inputs import InputError, read_text
 from .loading import load_ruleset
 from .match import Matcher, Role
 from .model import Boundary, FileError, Finding, Kind, Report, Rule, Ruleset
-from .normalise import SENTENCE_BREAKS, Folded, fold
+from .normalise import SENTENCE_BREAKS, Folded, fold, fold_term
 from .segment import Segmenter
 
 # Characters of context on each side of a hit given to jieba for its word boundaries.
@@ -36,6 +36,7 @@ class Rules:
     selected: tuple[Rule, ...]
     matcher: Matcher = field(repr=False)
     segmenter: Segmenter = field(repr=False)
+    allow: tuple[str, ...] = ()  # folded allowlisted terms: a hit inside one is no finding
 
     @classmethod
     def compile(
@@ -44,10 +45,14 @@ class Rules:
         *,
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
+        allow: Sequence[str] = (),
         segmenter: Segmenter | None = None,
     ) -> Rules:
+        """Select rules and build their automaton; `allow` lists terms (brand or product names such
+        as a trademark containing 最 or 第一) inside which no hit is reported."""
         selected = select_rules(ruleset.rules, select, ignore)
-        return cls(ruleset, selected, Matcher(selected), segmenter or Segmenter())
+        allowed = tuple(dict.fromkeys(term for term in map(fold_term, allow) if term))
+        return cls(ruleset, selected, Matcher(selected, allowed), segmenter or Segmenter(), allowed)
 
 
 def load_rules(
@@ -56,9 +61,10 @@ def load_rules(
     bundled: bool = True,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    allow: Sequence[str] = (),
 ) -> Rules:
     """Load the bundled rulesets plus `folders`, keep the selected rules, and compile them."""
-    return Rules.compile(load_ruleset(folders, bundled=bundled), select=select, ignore=ignore)
+    return Rules.compile(load_ruleset(folders, bundled=bundled), select=select, ignore=ignore, allow=allow)
 
 
 def _token_matches(token: str, rule: Rule) -> bool:
@@ -173,8 +179,12 @@ def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
     """Check one text; findings carry offsets into `text` itself, sorted by position and rule."""
     folded = fold(text)
     by_rule: dict[int, dict[Role, list[tuple[int, int]]]] = {}
+    allowed: list[tuple[int, int]] = []
     for start, end, role, index in rules.matcher.hits(folded.text):
-        by_rule.setdefault(index, {}).setdefault(role, []).append((start, end))
+        if role is Role.ALLOW:
+            allowed.append((start, end))
+        else:
+            by_rule.setdefault(index, {}).setdefault(role, []).append((start, end))
     if not by_rule:
         return Report(files=1 if path is not None else 0)
     sentences = _Sentences(folded.text)
@@ -184,6 +194,8 @@ def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
         if Role.PATTERN not in hits:
             continue
         rule = rules.selected[index]
+        if allowed:
+            hits = {**hits, Role.EXCEPTION: hits.get(Role.EXCEPTION, []) + allowed}
         for start, end in _rule_spans(rule, hits, folded, sentences, rules.segmenter):
             lines = lines or _Lines(text)
             orig_start, orig_end = folded.original_span(start, end)

@@ -21,6 +21,7 @@ MAX_PATTERN_LENGTH = 100
 MAX_FILE_BYTES = 2_000_000
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
 _PREFIX = re.compile(r"[A-Z]{2,5}\Z")
 _NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -216,7 +217,7 @@ def _load_notices(path: Path, notices: dict[str, Notice], problems: list[str]) -
 
 _RULESET_KEYS = (["prefix", "source", "description", "rules"], ["exceptions"])
 _RULE_REQUIRED = ["id", "category", "level", "message", "clause", "boundary", "patterns", "examples"]
-_RULE_OPTIONAL = ["kind", "rationale", "exceptions", "near", "window", "suggestions"]
+_RULE_OPTIONAL = ["kind", "rationale", "exceptions", "near", "window", "suggestions", "suppressible"]
 
 
 def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str]) -> list[Rule]:
@@ -324,7 +325,8 @@ def _load_rule(
         for key in ("near", "window"):
             if key in fields:
                 ctx.error(fields[key], f"{key!r} only applies to rules of kind proximity")
-    suggestions = _strings(ctx, fields.get("suggestions"), "suggestions", required=False)
+    suggestions, fix = _suggestions(ctx, fields.get("suggestions"))
+    suppressible = _boolean(ctx, fields.get("suppressible"), "suppressible", default=True)
     examples = _examples(ctx, fields.get("examples"))
     if len(ctx.problems) > before or None in (rule_id, category, level, boundary, message, clause, notice):
         return None
@@ -346,12 +348,49 @@ def _load_rule(
         near=tuple(near),
         window=window,
         suggestions=tuple(suggestions),
+        fix=fix,
+        suppressible=suppressible,
         rationale=rationale,
         fail_examples=examples[0],
         pass_examples=examples[1],
         path=str(path),
         line=node.start_mark.line + 1,
     )
+
+
+def _boolean(ctx: _Context, node: yaml.Node | None, what: str, *, default: bool) -> bool:
+    if node is None:
+        return default
+    if not isinstance(node, yaml.ScalarNode) or node.tag != _BOOL:
+        ctx.error(node, f"{what} must be true or false")
+        return default
+    return node.value.lower() in ("true", "yes", "on")
+
+
+def _suggestions(ctx: _Context, node: yaml.Node | None) -> tuple[list[str], str | None]:
+    """Suggestions are strings, or {text, safe} mappings; the one safe suggestion is the rule's fix."""
+    if node is None:
+        return [], None
+    if not isinstance(node, yaml.SequenceNode):
+        ctx.error(node, "suggestions must be a list")
+        return [], None
+    texts: list[str] = []
+    safe: list[str] = []
+    for item in node.value:
+        if isinstance(item, yaml.MappingNode):
+            parts = _mapping(ctx, item, ["text"], ["safe"], "a suggestion")
+            text = _string(ctx, parts.get("text"), "suggestion text") if parts else None
+            if text is not None:
+                texts.append(text)
+                if parts and _boolean(ctx, parts.get("safe"), "safe", default=False):
+                    safe.append(text)
+        else:
+            text = _string(ctx, item, "an item of suggestions")
+            if text is not None:
+                texts.append(text)
+    if len(safe) > 1:
+        ctx.error(node, "at most one suggestion may be marked safe (it is applied by `livelint fix`)")
+    return texts, safe[0] if len(safe) == 1 else None
 
 
 def _examples(ctx: _Context, node: yaml.Node | None) -> tuple[tuple[Example, ...], tuple[Example, ...]] | None:

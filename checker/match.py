@@ -14,6 +14,7 @@ class Role(IntEnum):
     PATTERN = 0
     EXCEPTION = 1
     NEAR = 2
+    ALLOW = 3  # a user's allowlisted term (brand or product name); rule index -1
 
 
 Hit = tuple[int, int, Role, int]  # start, end (exclusive) in the folded text, role, rule index
@@ -22,8 +23,10 @@ Hit = tuple[int, int, Role, int]  # start, end (exclusive) in the folded text, r
 class Matcher:
     """Finds every occurrence of every term of `rules` in one pass over a folded text."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], allow: Sequence[str] = ()) -> None:
         entries: dict[str, list[tuple[Role, int]]] = {}
+        for term in allow:
+            entries.setdefault(term, []).append((Role.ALLOW, -1))
         for index, rule in enumerate(rules):
             for role, terms in (
                 (Role.PATTERN, rule.patterns),

@@ -87,6 +87,8 @@ class Rule:
     near: tuple[str, ...] = ()
     window: int = 12
     suggestions: tuple[str, ...] = ()
+    fix: str | None = None  # the one suggestion marked safe: `livelint fix` may apply it
+    suppressible: bool = True  # false: inline suppression comments cannot silence this rule
     rationale: str = ""
     fail_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()

@@ -134,3 +134,10 @@ def test_overlapping_findings_of_one_source_are_reduced_to_the_strongest(test_ru
     assert _hits("今天最低价", test_rules) == [("TST-005", 2, 5, "最低价")]
     # findings that only touch both stay
     assert [h[0] for h in _hits("全网最低价第一", test_rules)] == ["TST-001", "TST-002"]
+
+
+def test_allowlisted_terms_cover_hits_inside_them() -> None:
+    rules = load_rules([RULES_DIR], bundled=False, allow=["第一 牌", "全网最低价格监测"])
+    assert _hits("第一牌酱油", rules) == []
+    assert _hits("全网最低价格监测工具", rules) == []
+    assert [h[0] for h in _hits("销量第一", rules)] == ["TST-002"]

@@ -112,3 +112,20 @@ def test_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RulesetError) as caught:
         load_ruleset([tmp_path / "nope"], bundled=False)
     assert caught.value.problems == [f"{tmp_path / 'nope'}:1: not a folder of rulesets"]
+
+
+def test_safe_suggestion_becomes_the_fix_and_suppressible_defaults_to_true(tmp_path: Path) -> None:
+    shutil.copy(RULES_DIR / "notices.yml", tmp_path / "notices.yml")
+    text = GOOD_RULE.replace("    boundary: none\n", "    boundary: none\n    suppressible: false\n    suggestions: [很实惠, {text: 活动价, safe: true}]\n")
+    (tmp_path / "good.yml").write_text(text, encoding="utf-8")
+    [rule] = load_ruleset([tmp_path], bundled=False).rules
+    assert (rule.suggestions, rule.fix, rule.suppressible) == (("很实惠", "活动价"), "活动价", False)
+    (tmp_path / "good.yml").write_text(GOOD_RULE, encoding="utf-8")
+    [rule] = load_ruleset([tmp_path], bundled=False).rules
+    assert (rule.fix, rule.suppressible) == (None, True)
+
+
+def test_two_safe_suggestions_are_an_error(tmp_path: Path) -> None:
+    text = GOOD_RULE.replace("    boundary: none\n", "    boundary: none\n    suggestions: [{text: a, safe: true}, {text: b, safe: true}]\n")
+    problems = _problems(tmp_path, text)
+    assert any(":11: at most one suggestion may be marked safe" in p for p in problems), problems
