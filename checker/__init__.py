@@ -6,7 +6,8 @@
         print(finding.rule, finding.match, finding.notice.title)
 """
 
-from .engine import Rules, SelectionError, check_file, check_paths, check_text, load_rules, select_rules
+from .engine import Rules, SelectionError, check_text, load_rules, select_rules
+from .files import check_file, check_paths, combine, iter_checked, iter_paths
 from .loading import RulesetError, bundled_ruleset_dir, load_ruleset
 from .model import (
     Boundary,
@@ -46,6 +47,9 @@ __all__ = [
     "check_file",
     "check_paths",
     "check_text",
+    "combine",
+    "iter_checked",
+    "iter_paths",
     "load_rules",
     "load_ruleset",
     "select_rules",
