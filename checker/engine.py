@@ -10,8 +10,9 @@ from pathlib import Path
 
 from .loading import load_ruleset
 from .match import Matcher, Role
-from .model import Boundary, Finding, Kind, Report, Rule, Ruleset
-from .normalise import SENTENCE_BREAKS, Folded, fold, fold_term
+from . import context
+from .model import Boundary, Finding, Kind, Level, Report, Rule, Ruleset
+from .normalise import SENTENCE_BREAKS, Folded, Folder
 from .segment import Segmenter
 
 # Characters of context on each side of a hit given to jieba for its word boundaries.
@@ -35,6 +36,7 @@ class Rules:
     selected: tuple[Rule, ...]
     matcher: Matcher = field(repr=False)
     segmenter: Segmenter = field(repr=False)
+    folder: Folder = field(repr=False)
     allow: tuple[str, ...] = ()  # folded allowlisted terms: a hit inside one is no finding
 
     @classmethod
@@ -50,8 +52,9 @@ class Rules:
         """Select rules and build their automaton; `allow` lists terms (brand or product names such
         as a trademark containing 最 or 第一) inside which no hit is reported."""
         selected = select_rules(ruleset.rules, select, ignore)
-        allowed = tuple(dict.fromkeys(term for term in map(fold_term, allow) if term))
-        return cls(ruleset, selected, Matcher(selected, allowed), segmenter or Segmenter(), allowed)
+        folder = Folder(ruleset.folding)
+        allowed = tuple(dict.fromkeys(term for term in map(folder.fold_term, allow) if term))
+        return cls(ruleset, selected, Matcher(selected, allowed), segmenter or Segmenter(), folder, allowed)
 
 
 def load_rules(
@@ -137,32 +140,106 @@ def _near_span(rule: Rule, start: int, end: int, near: list[tuple[int, int]], se
     return None if best is None else (best[1], best[2])
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+@dataclass(frozen=True)
+class _Candidate:
+    start: int  # original text
+    end: int
+    level: Level
+    note: str = ""
+
+
+def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Overlapping hits of one rule become one candidate (the first one's level and note)."""
+    merged: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (c.start, c.end)):
+        if merged and candidate.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = _Candidate(last.start, max(last.end, candidate.end), last.level, last.note)
         else:
-            merged.append((start, end))
+            merged.append(candidate)
     return merged
 
 
-def _rule_spans(rule: Rule, hits: dict[Role, list[tuple[int, int]]], folded: Folded, sentences: _Sentences, segmenter: Segmenter) -> list[tuple[int, int]]:
-    exceptions = hits.get(Role.EXCEPTION, [])
-    near = hits.get(Role.NEAR, [])
-    spans = []
-    for start, end in hits[Role.PATTERN]:
-        if any(ex_start <= start and end <= ex_end for ex_start, ex_end in exceptions):
-            continue
-        if not _on_boundaries(rule, start, end, folded.text, sentences, segmenter):
-            continue
-        if rule.kind is Kind.PROXIMITY:
-            joined = _near_span(rule, start, end, near, sentences)
-            if joined is None:
+class _View:
+    """One folded view of a text and what rule decisions need from it."""
+
+    def __init__(self, text: str, folded: Folded, rules: Rules) -> None:
+        self.text = text
+        self.folded = folded
+        self.rules = rules
+        self.sentences = _Sentences(folded.text)
+
+    def original_sentence(self, start: int, end: int) -> tuple[str, str]:
+        left, right = self.sentences.bounds(start, end)
+        if right <= left:
+            return "", ""
+        o_left, o_right = self.folded.original_span(left, right)
+        return self.text[o_left:o_right], self.folded.text[left:right]
+
+    def in_context(self, rule: Rule, start: int, end: int) -> bool:
+        """False when the context cancels the hit: negation, quotation, self-comparison."""
+        cues = self.rules.ruleset.context
+        text = self.folded.text
+        if rule.negation:
+            _left, right = self.sentences.bounds(start, end)
+            if context.negated(text, start, end, right, cues.negation):
+                return False
+            o_start, o_end = self.folded.original_span(start, end)
+            if context.quoted(self.text, o_start, o_end):
+                left, right = self.sentences.bounds(start, end)
+                if context.mentions(text, left, right, cues.quotation):
+                    return False
+        if rule.self_comparison and context.self_scoped(text, start, cues.self_scope):
+            return False
+        return True
+
+    def price(self, rule: Rule, start: int, end: int, near: list[tuple[int, int]]) -> _Candidate | None:
+        """A reference price asserted with an amount (原价399), with the selling price when stated."""
+        o_start = self.folded.original_offset(start)
+        reference = context.amount_at(self.text, self.folded.original_end(end - 1))
+        if reference is None:
+            return None
+        left, right = self.sentences.bounds(start, end)
+        selling = None
+        for near_start, near_end in sorted(near):
+            if near_start >= end and near_start <= right and near_start - end <= rule.window:
+                selling = context.amount_at(self.text, self.folded.original_end(near_end - 1))
+                if selling is not None:
+                    break
+        return _Candidate(o_start, reference.end, rule.level, context.discount_note(reference, selling))
+
+    def candidates(self, rule: Rule, hits: dict[Role, list[tuple[int, int]]]) -> list[_Candidate]:
+        exceptions = hits.get(Role.EXCEPTION, [])
+        near = hits.get(Role.NEAR, [])
+        found: list[_Candidate] = []
+        for start, end in hits[Role.PATTERN]:
+            if any(ex_start <= start and end <= ex_end for ex_start, ex_end in exceptions):
                 continue
-            start, end = joined
-        spans.append((start, end))
-    return _merge(spans)
+            if not _on_boundaries(rule, start, end, self.folded.text, self.sentences, self.rules.segmenter):
+                continue
+            if not self.in_context(rule, start, end):
+                continue
+            if rule.kind is Kind.PRICE:
+                candidate = self.price(rule, start, end, near)
+                if candidate is not None:
+                    found.append(candidate)
+                continue
+            if rule.kind is Kind.PROXIMITY:
+                joined = _near_span(rule, start, end, near, self.sentences)
+                if joined is None:
+                    continue
+                start, end = joined
+            level, note = rule.level, ""
+            if rule.qualified_level is not None:
+                original, folded_sentence = self.original_sentence(start, end)
+                if context.qualified(original, folded_sentence, self.rules.ruleset.context.qualifiers):
+                    level, note = rule.qualified_level, QUALIFIED_NOTE
+            o_start, o_end = self.folded.original_span(start, end)
+            found.append(_Candidate(o_start, o_end, level, note))
+        return found
+
+
+QUALIFIED_NOTE = "(限定时间、范围的事实表述:须能提供数据来源)"
 
 
 class _Lines:
@@ -174,45 +251,61 @@ class _Lines:
         return line, offset - self._starts[line - 1] + 1
 
 
-def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
-    """Check one text; findings carry offsets into `text` itself, sorted by position and rule."""
-    folded = fold(text)
+def _scan(view: _View, *, needs_skip: bool) -> dict[tuple[int, int], list[_Candidate]]:
+    """Candidates per (rule index) from one view; with needs_skip, only hits spanning a skipped run."""
+    rules = view.rules
     by_rule: dict[int, dict[Role, list[tuple[int, int]]]] = {}
     allowed: list[tuple[int, int]] = []
-    for start, end, role, index in rules.matcher.hits(folded.text):
+    for start, end, role, index in rules.matcher.hits(view.folded.text):
         if role is Role.ALLOW:
             allowed.append((start, end))
-        else:
+        elif not (needs_skip and role is Role.PATTERN and not _spans_skip(view.folded, start, end)):
             by_rule.setdefault(index, {}).setdefault(role, []).append((start, end))
-    if not by_rule:
-        return Report(files=1 if path is not None else 0)
-    sentences = _Sentences(folded.text)
-    lines: _Lines | None = None
-    findings: list[Finding] = []
+    result: dict[tuple[int, int], list[_Candidate]] = {}
     for index, hits in by_rule.items():
         if Role.PATTERN not in hits:
             continue
-        rule = rules.selected[index]
         if allowed:
             hits = {**hits, Role.EXCEPTION: hits.get(Role.EXCEPTION, []) + allowed}
-        for start, end in _rule_spans(rule, hits, folded, sentences, rules.segmenter):
-            lines = lines or _Lines(text)
-            orig_start, orig_end = folded.original_span(start, end)
-            line, column = lines.position(orig_start)
-            end_line, end_column = lines.position(orig_end - 1)
+        found = view.candidates(rules.selected[index], hits)
+        if found:
+            result[(index, 0)] = found
+    return result
+
+
+def _spans_skip(folded: Folded, start: int, end: int) -> bool:
+    return any(start < position < end for position in folded.dropped)
+
+
+def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
+    """Check one text; findings carry offsets into `text` itself, sorted by position and rule."""
+    found = _scan(_View(text, rules.folder.fold(text), rules), needs_skip=False)
+    wedged = rules.folder.fold_wedged(text) if text.isascii() is False else None
+    if wedged is not None:
+        for key, more in _scan(_View(text, wedged, rules), needs_skip=True).items():
+            found.setdefault(key, []).extend(more)
+    if not found:
+        return Report(files=1 if path is not None else 0)
+    lines = _Lines(text)
+    findings: list[Finding] = []
+    for (index, _), candidates in found.items():
+        rule = rules.selected[index]
+        for candidate in _merge(candidates):
+            line, column = lines.position(candidate.start)
+            end_line, end_column = lines.position(candidate.end - 1)
             findings.append(
                 Finding(
-                    start=orig_start,
-                    end=orig_end,
-                    match=text[orig_start:orig_end],
+                    start=candidate.start,
+                    end=candidate.end,
+                    match=text[candidate.start : candidate.end],
                     line=line,
                     column=column,
                     end_line=end_line,
                     end_column=end_column,
                     rule=rule.id,
                     category=rule.category,
-                    level=rule.level,
-                    message=rule.message,
+                    level=candidate.level,
+                    message=rule.message + candidate.note,
                     suggestions=rule.suggestions,
                     notice=rule.notice,
                     clause=rule.clause,

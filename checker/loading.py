@@ -13,10 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from .model import Boundary, Category, Example, Kind, Level, Notice, Rule, Ruleset
-from .normalise import fold_term
+from .model import Boundary, Category, Context, Example, Folding, Kind, Level, Notice, Rule, Ruleset
+from .normalise import Folder
 
 NOTICES_FILE = "notices.yml"
+FOLDING_FILE = "folding.yml"
+CONTEXT_FILE = "context.yml"
+SPECIAL_FILES = (NOTICES_FILE, FOLDING_FILE, CONTEXT_FILE)
 MAX_PATTERN_LENGTH = 100
 MAX_FILE_BYTES = 2_000_000
 _STR = "tag:yaml.org,2002:str"
@@ -40,6 +43,7 @@ class RulesetError(Exception):
 class _Context:
     path: str
     problems: list[str]
+    folder: Folder | None = None
 
     def error(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -63,23 +67,35 @@ def load_ruleset(folders: Sequence[str | Path] = (), *, bundled: bool = True) ->
     dirs = ([bundled_ruleset_dir()] if bundled else []) + [Path(folder) for folder in folders]
     problems: list[str] = []
     notices: dict[str, Notice] = {}
+    folding: dict[str, object] = {"characters": {}, "phrases": {}, "pinyin": {}, "repeats": []}
+    context: dict[str, list[str]] = {key: [] for key in _CONTEXT_KEYS}
     rule_files: list[Path] = []
     for folder in dirs:
         if not folder.is_dir():
             problems.append(f"{folder}:1: not a folder of rulesets")
             continue
-        notices_path = folder / NOTICES_FILE
-        if notices_path.is_file():
-            _load_notices(notices_path, notices, problems)
+        if (folder / NOTICES_FILE).is_file():
+            _load_notices(folder / NOTICES_FILE, notices, problems)
+        if (folder / FOLDING_FILE).is_file():
+            _load_folding(folder / FOLDING_FILE, folding, problems)
+        if (folder / CONTEXT_FILE).is_file():
+            _load_context(folder / CONTEXT_FILE, context, problems)
         for path in sorted(folder.rglob("*")):
             if path.suffix == ".yaml":
                 problems.append(f"{path}:1: ruleset files end in .yml, not .yaml (rename it)")
-            elif path.suffix == ".yml" and path.name != NOTICES_FILE and path.is_file():
+            elif path.suffix == ".yml" and path.name not in SPECIAL_FILES and path.is_file():
                 rule_files.append(path)
+    tables = Folding(
+        characters=dict(folding["characters"]),  # type: ignore[call-overload]
+        phrases=dict(folding["phrases"]),  # type: ignore[call-overload]
+        pinyin=dict(folding["pinyin"]),  # type: ignore[call-overload]
+        repeats=tuple(folding["repeats"]),  # type: ignore[arg-type]
+    )
+    folder_ = Folder(tables)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in rule_files:
-        for rule in _load_rule_file(path, notices, problems):
+        for rule in _load_rule_file(path, notices, problems, folder_):
             if rule.id in seen:
                 problems.append(f"{path}:{rule.line}: duplicate rule id {rule.id} (also in {seen[rule.id]})")
             else:
@@ -87,7 +103,8 @@ def load_ruleset(folders: Sequence[str | Path] = (), *, bundled: bool = True) ->
                 rules.append(rule)
     if problems:
         raise RulesetError(problems)
-    return Ruleset(tuple(rules), tuple(notices.values()), tuple(str(p) for p in rule_files))
+    cues = Context(**{key: tuple(folder_.fold_term(cue) for cue in values) for key, values in context.items()})
+    return Ruleset(tuple(rules), tuple(notices.values()), tuple(str(p) for p in rule_files), tables, cues)
 
 
 # ---- YAML nodes -------------------------------------------------------------------------------
@@ -213,15 +230,81 @@ def _load_notices(path: Path, notices: dict[str, Notice], problems: list[str]) -
             notices[notice_id] = Notice(notice_id, kind, title, source, no_rules)
 
 
+# ---- folding and context tables ------------------------------------------------------------------
+
+_CONTEXT_KEYS = ("negation", "quotation", "self_scope", "qualifiers")
+
+
+def _char_map(ctx: _Context, node: yaml.Node, what: str, *, same_length: bool, single_target: bool) -> dict[str, str]:
+    if not isinstance(node, yaml.MappingNode):
+        ctx.error(node, f"{what} must be a mapping")
+        return {}
+    result: dict[str, str] = {}
+    for key_node, value_node in node.value:
+        key = _string(ctx, key_node, f"a key of {what}")
+        value = _string(ctx, value_node, f"a value of {what}")
+        if key is None or value is None:
+            continue
+        if key in result:
+            ctx.error(key_node, f"{what}: duplicate entry {key!r}")
+        elif same_length and len(key) != len(value):
+            ctx.error(key_node, f"{what}: {key!r} and {value!r} must have the same length")
+        elif single_target and len(value) != 1:
+            ctx.error(value_node, f"{what}: {key!r} must map to one character")
+        elif what == "pinyin" and not (key.isascii() and key.isalpha()):
+            ctx.error(key_node, f"pinyin: {key!r} must be Latin letters")
+        else:
+            result[key] = value
+    return result
+
+
+def _load_folding(path: Path, folding: dict[str, object], problems: list[str]) -> None:
+    ctx = _Context(str(path), problems)
+    root = _compose(path, problems)
+    if root is None:
+        return
+    top = _mapping(ctx, root, [], ["characters", "phrases", "pinyin", "repeats"], "the folding file")
+    if top is None:
+        return
+    shapes = {"characters": (True, True), "phrases": (True, False), "pinyin": (False, True)}
+    for key, (same_length, single_target) in shapes.items():
+        if key in top:
+            entries = _char_map(ctx, top[key], key, same_length=same_length, single_target=single_target)
+            if key == "characters":
+                for variant, node in zip(entries, top[key].value):
+                    if len(variant) != 1:
+                        ctx.error(node[0], f"characters: {variant!r} must be one character")
+            folding[key].update(entries)  # type: ignore[attr-defined]
+    for char in _strings(ctx, top.get("repeats"), "repeats", required=False):
+        if len(char) != 1:
+            ctx.error(top["repeats"], f"repeats: {char!r} must be one character")
+        else:
+            folding["repeats"].append(char)  # type: ignore[attr-defined]
+
+
+def _load_context(path: Path, context: dict[str, list[str]], problems: list[str]) -> None:
+    ctx = _Context(str(path), problems)
+    root = _compose(path, problems)
+    if root is None:
+        return
+    top = _mapping(ctx, root, [], list(_CONTEXT_KEYS), "the context file")
+    for key in _CONTEXT_KEYS:
+        if top and key in top:
+            context[key].extend(_strings(ctx, top[key], key, required=True))
+
+
 # ---- rules --------------------------------------------------------------------------------------
 
 _RULESET_KEYS = (["prefix", "source", "description", "rules"], ["exceptions"])
 _RULE_REQUIRED = ["id", "category", "level", "message", "clause", "boundary", "patterns", "examples"]
-_RULE_OPTIONAL = ["kind", "rationale", "exceptions", "near", "window", "suggestions", "suppressible"]
+_RULE_OPTIONAL = [
+    "kind", "rationale", "exceptions", "near", "window", "suggestions", "suppressible",
+    "negation", "self_comparison", "qualified",
+]
 
 
-def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str]) -> list[Rule]:
-    ctx = _Context(str(path), problems)
+def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str], folder: Folder) -> list[Rule]:
+    ctx = _Context(str(path), problems, folder)
     root = _compose(path, problems)
     if root is None:
         return []
@@ -264,7 +347,7 @@ def _terms(ctx: _Context, node: yaml.Node | None, what: str, *, required: bool =
     terms: list[tuple[str, yaml.Node]] = []
     seen: set[str] = set()
     for value, item in zip(raw, node.value):
-        folded = fold_term(value)
+        folded = ctx.folder.fold_term(value) if ctx.folder else value
         if not folded:
             ctx.error(item, f"{what}: {value!r} is empty once separators are removed")
         elif len(folded) > MAX_PATTERN_LENGTH:
@@ -310,9 +393,11 @@ def _load_rule(
             ctx.error(item, f"exception {phrase!r} contains none of the rule's patterns, so it never applies")
     near = [term for term, _ in _terms(ctx, fields.get("near"), "near")]
     window = 12
-    if kind is Kind.PROXIMITY:
-        if not near:
+    if kind in (Kind.PROXIMITY, Kind.PRICE):
+        if kind is Kind.PROXIMITY and not near:
             ctx.error(node, "a proximity rule needs a non-empty `near` list")
+        if kind is Kind.PRICE:
+            window = 20
         if "window" in fields:
             window_node = fields["window"]
             if not isinstance(window_node, yaml.ScalarNode) or window_node.tag != _INT:
@@ -324,7 +409,10 @@ def _load_rule(
     elif kind is Kind.TERMS:
         for key in ("near", "window"):
             if key in fields:
-                ctx.error(fields[key], f"{key!r} only applies to rules of kind proximity")
+                ctx.error(fields[key], f"{key!r} only applies to rules of kind proximity or price")
+    negation = _boolean(ctx, fields.get("negation"), "negation", default=False)
+    self_comparison = _boolean(ctx, fields.get("self_comparison"), "self_comparison", default=False)
+    qualified = _enum(ctx, fields.get("qualified"), Level, "qualified level") if "qualified" in fields else None
     suggestions, fix = _suggestions(ctx, fields.get("suggestions"))
     suppressible = _boolean(ctx, fields.get("suppressible"), "suppressible", default=True)
     examples = _examples(ctx, fields.get("examples"))
@@ -350,6 +438,9 @@ def _load_rule(
         suggestions=tuple(suggestions),
         fix=fix,
         suppressible=suppressible,
+        negation=negation,
+        self_comparison=self_comparison,
+        qualified_level=qualified,
         rationale=rationale,
         fail_examples=examples[0],
         pass_examples=examples[1],

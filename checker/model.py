@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -52,6 +53,7 @@ class Kind(str, Enum):
 
     TERMS = "terms"  # every hit of a pattern
     PROXIMITY = "proximity"  # a hit with a `near` term in the same sentence within `window` chars
+    PRICE = "price"  # a reference-price word followed by an amount (原价399); `near` = selling-price cues
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class Rule:
     suggestions: tuple[str, ...] = ()
     fix: str | None = None  # the one suggestion marked safe: `livelint fix` may apply it
     suppressible: bool = True  # false: inline suppression comments cannot silence this rule
+    negation: bool = False  # a negation cue before the hit (不是, 不说) or a quoted mention cancels it
+    self_comparison: bool = False  # a self-scope cue before the hit (本店, 我们家) cancels it
+    qualified_level: Level | None = None  # level when the sentence limits the fact in time/source
     rationale: str = ""
     fail_examples: tuple[Example, ...] = ()
     pass_examples: tuple[Example, ...] = ()
@@ -119,6 +124,9 @@ class Finding:
     notice: Notice
     clause: str
     path: str | None = None
+    cue_start: str | None = None  # subtitles (.srt/.vtt): the cue's start time, HH:MM:SS.mmm
+    cue_end: str | None = None  # subtitles: the cue's end time, HH:MM:SS.mmm
+    paragraph: int | None = None  # .docx: the 1-based paragraph number (body and table paragraphs in order)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.start, self.end, self.rule)
@@ -157,12 +165,34 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Folding:
+    """Evasion folding tables (rulesets/folding.yml); see checker.normalise."""
+
+    characters: Mapping[str, str] = field(default_factory=dict)  # one character -> one character
+    phrases: Mapping[str, str] = field(default_factory=dict)  # same length
+    pinyin: Mapping[str, str] = field(default_factory=dict)  # Latin syllable -> one character
+    repeats: tuple[str, ...] = ()  # characters whose repeated runs count once
+
+
+@dataclass(frozen=True)
+class Context:
+    """Cue words for context decisions (rulesets/context.yml); see checker.context."""
+
+    negation: tuple[str, ...] = ()  # 不是, 不说 ... before a claim: no claim
+    quotation: tuple[str, ...] = ()  # 不能说, 违禁词 ... in a sentence quoting a term: no claim
+    self_scope: tuple[str, ...] = ()  # 本店, 我们家 ... before a superlative: self-comparison
+    qualifiers: tuple[str, ...] = ()  # 数据来源, 据统计 ... (with a stated period): a time/place-limited fact
+
+
+@dataclass(frozen=True)
 class Ruleset:
     """All rules and notices loaded from a set of ruleset folders."""
 
     rules: tuple[Rule, ...]
     notices: tuple[Notice, ...]
     paths: tuple[str, ...] = field(default=())  # the files they came from
+    folding: Folding = field(default_factory=Folding)
+    context: Context = field(default_factory=Context)
 
     def rule(self, rule_id: str) -> Rule | None:
         for rule in self.rules:

@@ -1,0 +1,184 @@
+"""Decisions that look beyond one hit: negation, quotation, self-comparison, qualified facts, prices.
+
+Each function is small and pure; the cue words are data (rulesets/context.yml), the number grammar is
+code (Chinese numerals and spoken prices are a fixed grammar, not a list).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# ---- negation, quotation, self-comparison, qualified facts ----------------------------------------
+
+CLAUSE_BREAKS = frozenset(",。!?;:、\n\r")
+NEGATION_REACH = 8  # characters before a hit searched for a negation or self-scope cue
+_QUOTES = {"“": "”", "‘": "’", '"': '"', "'": "'", "「": "」", "『": "』", "《": "》", "【": "】"}
+_RHETORICAL_ENDINGS = ("吗", "嘛", "么")
+_PERIOD = re.compile(
+    r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月份?|[一二三四1-4]\s*季度|上半年|下半年|年度|\d{4}\s*[-/.]\s*\d{1,2}|双\s*1{1,2}\s*期间"
+)
+
+
+def _clause_start(text: str, start: int) -> int:
+    index = start - 1
+    while index >= 0 and text[index] not in CLAUSE_BREAKS:
+        index -= 1
+    return index + 1
+
+
+def preceded_by(text: str, start: int, cues: Sequence[str], reach: int = NEGATION_REACH) -> bool:
+    """A cue ends within `reach` characters before `start`, in the same clause (folded text)."""
+    left = max(_clause_start(text, start), start - reach)
+    window = text[left:start]
+    return any(cue in window for cue in cues)
+
+
+_SCOPE_FILLERS = frozenset("的里中内所有全部产品商品款东西系列")
+
+
+def self_scoped(text: str, start: int, cues: Sequence[str]) -> bool:
+    """本店最好的, 我们家里最畅销的: the superlative ranks the seller's own goods only.
+
+    The cue must stand right before the hit, with at most two filler characters (的, 里, 中 ...)
+    between: in 咱家这个洗发水是最好用的 the cue is the subject, not a scope.
+    """
+    left = max(_clause_start(text, start), start - 12)
+    for cue in cues:
+        at = text.rfind(cue, left, start)
+        if at >= 0:
+            between = text[at + len(cue) : start]
+            if len(between) <= 2 and all(char in _SCOPE_FILLERS for char in between):
+                return True
+    return False
+
+
+def negated(text: str, start: int, end: int, sentence_end: int, cues: Sequence[str]) -> bool:
+    """不是最低价, 我们不说全网最低: the claim is denied. 这不是全网最低价吗 (a rhetorical question) is not."""
+    if not preceded_by(text, start, cues):
+        return False
+    tail = text[end:sentence_end].rstrip(" ?!")
+    return not tail.endswith(_RHETORICAL_ENDINGS)
+
+
+def quoted(original: str, start: int, end: int) -> bool:
+    """The span sits inside a pair of quotes on its line (original text, where quotes survive)."""
+    line_start = max(original.rfind("\n", 0, start), original.rfind("\r", 0, start)) + 1
+    for index in range(start - 1, max(line_start, start - 30) - 1, -1):
+        closing = _QUOTES.get(original[index])
+        if closing is not None:
+            close_at = original.find(closing, end)
+            line_end = min((i for i in (original.find("\n", end), original.find("\r", end)) if i >= 0), default=len(original))
+            return 0 <= close_at < line_end and close_at - end <= 30
+        if original[index] in _QUOTES.values():
+            return False
+    return False
+
+
+def mentions(text: str, left: int, right: int, cues: Sequence[str]) -> bool:
+    window = text[left:right]
+    return any(cue in window for cue in cues)
+
+
+def qualified(original_sentence: str, folded_sentence: str, cues: Sequence[str]) -> bool:
+    """A fact limited in time (and usually place/source): 2023年某平台销量第一(数据来源…)."""
+    return _PERIOD.search(original_sentence) is not None or any(cue in folded_sentence for cue in cues)
+
+
+# ---- prices -----------------------------------------------------------------------------------------
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CURRENCY = "元块米圆"
+_NUMBER = re.compile(
+    r"(?P<arabic>\d+(?:\.\d+)?)\s*(?P<scale>[万千kKwW](?![a-zA-Z]))?"
+    r"|(?P<chinese>[零〇一二两三四五六七八九十百千万]+)"
+)
+_LEAD = re.compile(r"[\s::是为要才卖价只仅需¥$￥rmbRMB的]*")
+_PRICE_UNIT = re.compile(r"\s*(?:多|来|余)?\s*(?:元|块钱?|米|圆|rmb|RMB)?(?:多|出头|左右)?")
+
+
+def _chinese_integer(numeral: str) -> int | None:
+    """三百九十九 -> 399, 一千二 -> 1200 (spoken elision), 两万五 -> 25000, 十九 -> 19."""
+    total, section, digit = 0, 0, None
+    last_unit = 1
+    for char in numeral:
+        if char in _DIGITS:
+            if digit is not None:  # 一九九 read digit by digit
+                digit = digit * 10 + _DIGITS[char]
+            else:
+                digit = _DIGITS[char]
+        elif char in _UNITS:
+            unit = _UNITS[char]
+            if unit == 10000:
+                section = (section + (digit or 0)) * unit
+                total += section
+                section, digit, last_unit = 0, None, unit
+                continue
+            section += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    if digit is not None:
+        # a trailing digit after a unit is the next lower place: 一千二 = 1200, 三百五 = 350
+        section += digit * (last_unit // 10) if last_unit >= 100 and numeral[-2] in _UNITS else digit
+    return total + section
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: float
+    start: int  # in the original text
+    end: int
+
+
+def amount_at(text: str, position: int, reach: int = 6) -> Amount | None:
+    """The price written at `position` (after fillers such as 是/要/¥/:), in the original text.
+
+    Understands 399, 399元, ¥399, 1.2万, 99米 (米 for 元), 9块9, 三百九十九, 九块九, 一千二, 两万五.
+    """
+    lead = _LEAD.match(text, position, min(len(text), position + reach))
+    at = lead.end() if lead else position
+    match = _NUMBER.match(text, at)
+    if match is None:
+        return None
+    end = match.end()
+    if match.group("arabic"):
+        value = float(match.group("arabic"))
+        scale = (match.group("scale") or "").lower()
+        value *= {"万": 10000, "w": 10000, "千": 1000, "k": 1000}.get(scale, 1)
+    else:
+        numeral = match.group("chinese")
+        integer = _chinese_integer(numeral)
+        if integer is None:
+            return None
+        value = float(integer)
+    # 9块9, 九块九, 3元5: a unit followed by one digit is tenths
+    tail = re.match(r"\s*[元块]\s*(\d|[一二两三四五六七八九])(?![\d十百千万])", text[end : end + 4])
+    if tail:
+        tenths = tail.group(1)
+        value += (int(tenths) if tenths.isdigit() else _DIGITS[tenths]) / 10
+        end += tail.end()
+    else:
+        unit = _PRICE_UNIT.match(text, end)
+        if unit and unit.end() > end:
+            end = unit.end()
+    if value <= 0:
+        return None
+    return Amount(value, at, end)
+
+
+def format_amount(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def discount_note(reference: Amount, selling: Amount | None) -> str:
+    """The figure added to a price finding's message."""
+    if selling is None or selling.value >= reference.value:
+        return f"(参考价 {format_amount(reference.value)} 元)"
+    ratio = selling.value / reference.value * 10
+    return (
+        f"(参考价 {format_amount(reference.value)} 元,售价 {format_amount(selling.value)} 元,"
+        f"约 {ratio:.1f} 折)"
+    )
