@@ -15,6 +15,7 @@ from dataclasses import dataclass
 CLAUSE_BREAKS = frozenset(",。!?;:、\n\r")
 NEGATION_REACH = 8  # characters before a hit searched for a negation or self-scope cue
 _QUOTES = {"“": "”", "‘": "’", '"': '"', "'": "'", "「": "」", "『": "』", "《": "》", "【": "】"}
+_CLOSING = frozenset(_QUOTES.values()) - frozenset(_QUOTES)
 _RHETORICAL_ENDINGS = ("吗", "嘛", "么")
 _PERIOD = re.compile(
     r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月份?|[一二三四1-4]\s*季度|上半年|下半年|年度|\d{4}\s*[-/.]\s*\d{1,2}|双\s*1{1,2}\s*期间"
@@ -62,16 +63,25 @@ def negated(text: str, start: int, end: int, sentence_end: int, cues: Sequence[s
     return not tail.endswith(_RHETORICAL_ENDINGS)
 
 
+QUOTE_REACH = 30  # characters searched on each side of a hit for its quotes
+
+
 def quoted(original: str, start: int, end: int) -> bool:
     """The span sits inside a pair of quotes on its line (original text, where quotes survive)."""
-    line_start = max(original.rfind("\n", 0, start), original.rfind("\r", 0, start)) + 1
-    for index in range(start - 1, max(line_start, start - 30) - 1, -1):
-        closing = _QUOTES.get(original[index])
+    left = max(0, start - QUOTE_REACH)
+    for index in range(start - 1, left - 1, -1):
+        char = original[index]
+        if char in "\n\r":
+            return False
+        closing = _QUOTES.get(char)
         if closing is not None:
-            close_at = original.find(closing, end)
-            line_end = min((i for i in (original.find("\n", end), original.find("\r", end)) if i >= 0), default=len(original))
-            return 0 <= close_at < line_end and close_at - end <= 30
-        if original[index] in _QUOTES.values():
+            for after in range(end, min(len(original), end + QUOTE_REACH)):
+                if original[after] == closing:
+                    return True
+                if original[after] in "\n\r":
+                    return False
+            return False
+        if char in _CLOSING:
             return False
     return False
 

@@ -99,17 +99,17 @@ class _Sentences:
     """Sentence limits in a folded text, computed on first use."""
 
     def __init__(self, text: str) -> None:
-        self._text = text
+        self.text = text
         self._breaks: list[int] | None = None
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """The span of the sentence holding text[start:end] (break characters excluded)."""
         if self._breaks is None:
-            self._breaks = [m.start() for m in _SENTENCE_BREAK.finditer(self._text)]
+            self._breaks = [m.start() for m in _SENTENCE_BREAK.finditer(self.text)]
         before = bisect_left(self._breaks, start) - 1
         after = bisect_left(self._breaks, end)
         left = self._breaks[before] + 1 if before >= 0 else 0
-        right = self._breaks[after] if after < len(self._breaks) else len(self._text)
+        right = self._breaks[after] if after < len(self._breaks) else len(self.text)
         return left, right
 
 
@@ -127,17 +127,32 @@ def _on_boundaries(rule: Rule, start: int, end: int, text: str, sentences: _Sent
     return True
 
 
+MAX_TERM = 100  # the loader's longest term: bounds how far back a covering hit can start
+
+
 def _near_span(rule: Rule, start: int, end: int, near: list[tuple[int, int]], sentences: _Sentences) -> tuple[int, int] | None:
-    """The span joining the hit and the closest `near` term in its sentence within the window."""
+    """The span joining the hit and the closest `near` term in its sentence within the window.
+
+    `near` is sorted by start; only the slice that can fall inside the window is looked at.
+    """
     left, right = sentences.bounds(start, end)
+    low = bisect_left(near, (max(left, start - rule.window - MAX_TERM), -1))
+    high = bisect_right(near, (min(right, end + rule.window), len(sentences.text) + 1))
     best: tuple[int, int, int] | None = None
-    for near_start, near_end in near:
+    for near_start, near_end in near[low:high]:
         if near_start < left or near_end > right or (near_start < end and start < near_end):
             continue
         gap = start - near_end if near_end <= start else near_start - end
         if gap <= rule.window and (best is None or gap < best[0]):
             best = (gap, min(start, near_start), max(end, near_end))
     return None if best is None else (best[1], best[2])
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Some span of `spans` (sorted by start) contains start..end."""
+    low = bisect_left(spans, (start - MAX_TERM, -1))
+    high = bisect_right(spans, (start, 1 << 62))
+    return any(span_end >= end for _span_start, span_end in spans[low:high])
 
 
 @dataclass(frozen=True)
@@ -209,11 +224,11 @@ class _View:
         return _Candidate(o_start, reference.end, rule.level, context.discount_note(reference, selling))
 
     def candidates(self, rule: Rule, hits: dict[Role, list[tuple[int, int]]]) -> list[_Candidate]:
-        exceptions = hits.get(Role.EXCEPTION, [])
-        near = hits.get(Role.NEAR, [])
+        exceptions = sorted(hits.get(Role.EXCEPTION, []))
+        near = sorted(hits.get(Role.NEAR, []))
         found: list[_Candidate] = []
         for start, end in hits[Role.PATTERN]:
-            if any(ex_start <= start and end <= ex_end for ex_start, ex_end in exceptions):
+            if exceptions and _covered(exceptions, start, end):
                 continue
             if not _on_boundaries(rule, start, end, self.folded.text, self.sentences, self.rules.segmenter):
                 continue
@@ -274,7 +289,9 @@ def _scan(view: _View, *, needs_skip: bool) -> dict[tuple[int, int], list[_Candi
 
 
 def _spans_skip(folded: Folded, start: int, end: int) -> bool:
-    return any(start < position < end for position in folded.dropped)
+    """A letter run was skipped strictly inside start..end (the hit needed the second pass)."""
+    at = bisect_right(folded.dropped, start)
+    return at < len(folded.dropped) and folded.dropped[at] < end
 
 
 def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:

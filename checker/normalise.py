@@ -77,7 +77,7 @@ class Folded:
     text: str
     _folded_starts: tuple[int, ...] = ()
     _segments: tuple[tuple[int, int, int, int], ...] = ()
-    dropped: frozenset[int] = frozenset()  # folded offsets right after a skipped letter run (2nd pass)
+    dropped: tuple[int, ...] = ()  # sorted folded offsets right after a skipped letter run (2nd pass)
 
     def _segment(self, index: int) -> tuple[int, int, int, int]:
         return self._segments[bisect_right(self._folded_starts, index) - 1]
@@ -197,7 +197,7 @@ class Folder:
                 length += 1
             position = event.end()
         keep(position, len(text))
-        return Folded("".join(pieces), tuple(starts), tuple(segments), frozenset(dropped))
+        return Folded("".join(pieces), tuple(starts), tuple(segments), tuple(sorted(dropped)))
 
     def _is_pinyin(self, letters: str) -> bool:
         return letters in self._pinyin
