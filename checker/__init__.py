@@ -6,6 +6,7 @@
         print(finding.rule, finding.match, finding.notice.title)
 """
 
+from .batch import FieldFinding, RecordResult, Verdict, check_records
 from .engine import Rules, SelectionError, check_text, load_rules, select_rules
 from .files import check_file, check_paths, combine, iter_checked, iter_paths
 from .loading import RulesetError, bundled_ruleset_dir, load_ruleset
@@ -30,11 +31,13 @@ __all__ = [
     "Boundary",
     "Category",
     "Example",
+    "FieldFinding",
     "FileError",
     "Finding",
     "Kind",
     "Level",
     "Notice",
+    "RecordResult",
     "Report",
     "Rule",
     "Rules",
@@ -42,10 +45,12 @@ __all__ = [
     "RulesetError",
     "Segmenter",
     "SelectionError",
+    "Verdict",
     "__version__",
     "bundled_ruleset_dir",
     "check_file",
     "check_paths",
+    "check_records",
     "check_text",
     "combine",
     "iter_checked",

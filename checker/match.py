@@ -1,9 +1,23 @@
-"""One Aho-Corasick automaton over every pattern, exception and `near` term of the selected rules."""
+"""One Aho-Corasick automaton over every pattern, exception and `near` term of the selected rules.
+
+The automaton sits behind one small interface, `Matcher(rules, allow).hits(folded_text)`, with two
+interchangeable backends that report exactly the same hits in the same order:
+
+- `pyahocorasick` (C, always installed): the reference backend;
+- `ahocorasick_rs` (Rust): called on chunks of at most `CHUNK` characters, because on one huge string
+  it allocates 8 bytes per input byte. Chunks overlap by the longest term less one character, so a
+  term that straddles a chunk border is still found exactly once.
+
+Hits come ordered by end offset, then start offset (longest term first at one end), then by the
+order of the term's owners: what pyahocorasick's `iter` gives. docs/performance.md says which backend
+is the default and why.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
+from typing import Any
 
 import ahocorasick
 
@@ -18,12 +32,30 @@ class Role(IntEnum):
 
 
 Hit = tuple[int, int, Role, int]  # start, end (exclusive) in the folded text, role, rule index
+Owners = tuple[tuple[Role, int], ...]
+
+PYAHOCORASICK = "pyahocorasick"
+AHOCORASICK_RS = "ahocorasick_rs"
+BACKENDS = (PYAHOCORASICK, AHOCORASICK_RS)
+# The default backend: see docs/performance.md for the end-to-end measurement behind the choice.
+DEFAULT_BACKEND = PYAHOCORASICK
+# Characters per call of the Rust backend (it allocates 8 bytes per input byte of one call).
+CHUNK = 1_000_000
+# Overlap of the Rust backend's chunks: more than the longest term.
+CONTEXT_REACH = 200
 
 
 class Matcher:
-    """Finds every occurrence of every term of `rules` in one pass over a folded text."""
+    """Finds every occurrence of every term of `rules` in one pass over a folded text.
 
-    def __init__(self, rules: Sequence[Rule], allow: Sequence[str] = ()) -> None:
+    Picklable: the pyahocorasick automaton is pickled as it is; the Rust automaton, which cannot be
+    pickled, is rebuilt from the terms on load.
+    """
+
+    def __init__(self, rules: Sequence[Rule], allow: Sequence[str] = (), *, backend: str | None = None) -> None:
+        backend = backend or DEFAULT_BACKEND
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown matcher backend {backend!r} (one of: {', '.join(BACKENDS)})")
         entries: dict[str, list[tuple[Role, int]]] = {}
         for term in allow:
             entries.setdefault(term, []).append((Role.ALLOW, -1))
@@ -35,19 +67,164 @@ class Matcher:
             ):
                 for term in terms:
                     entries.setdefault(term, []).append((role, index))
-        automaton = ahocorasick.Automaton()
-        for term, owners in entries.items():
-            automaton.add_word(term, (len(term), tuple(owners)))
-        if entries:
-            automaton.make_automaton()
-        self._automaton = automaton
-        self._empty = not entries
+        self.backend = backend
         self.term_count = len(entries)
+        # How far from a pattern hit a context term can act: an exception or allowlisted term covers
+        # the hit (at most its length away); a `near` term lies within its rule's window.
+        covering = max((len(t) for r in rules for t in r.exceptions), default=0)
+        covering = max([covering, *map(len, allow)])
+        reaching = max((max(map(len, r.near)) + r.window for r in rules if r.near), default=0)
+        self._reach = max(covering, reaching) + 1
+        self._terms = tuple(entries)
+        self._owners: tuple[Owners, ...] = tuple(tuple(owners) for owners in entries.values())
+        self._longest = max(map(len, self._terms), default=0)
+        self._automaton: Any = None
+        self._build()
+
+    def _build(self) -> None:
+        self._phases = (self._phase(Role.PATTERN), self._phase(None))
+        if not self._terms:
+            self._automaton = None
+        elif self.backend == PYAHOCORASICK:
+            automaton = ahocorasick.Automaton()
+            for term, owners in zip(self._terms, self._owners):
+                automaton.add_word(term, (len(term), owners))
+            automaton.make_automaton()
+            self._automaton = automaton
+        else:
+            import ahocorasick_rs  # deferred: only this backend needs it
+
+            self._automaton = ahocorasick_rs.AhoCorasick(list(self._terms))
+
+    def _phase(self, role: Role | None) -> Any:
+        """An automaton over the pattern terms (role PATTERN) or over the context terms (None):
+        exceptions, `near` terms and allowlisted terms, which matter only around a pattern hit."""
+        entries: dict[str, Owners] = {}
+        for term, owners in zip(self._terms, self._owners):
+            kept = tuple(o for o in owners if (o[0] is Role.PATTERN) == (role is Role.PATTERN))
+            if kept:
+                entries[term] = kept
+        if not entries:
+            return None
+        if self.backend == PYAHOCORASICK:
+            automaton = ahocorasick.Automaton()
+            for term, owners in entries.items():
+                automaton.add_word(term, (len(term), owners))
+            automaton.make_automaton()
+            return ("py", automaton)
+        import ahocorasick_rs
+
+        terms = list(entries)
+        return ("rs", ahocorasick_rs.AhoCorasick(terms), [len(t) for t in terms], list(entries.values()))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if self.backend != PYAHOCORASICK:
+            state["_automaton"] = None
+            state["_phases"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if (self._automaton is None or self._phases is None) and self._terms:
+            self._build()
 
     def hits(self, folded_text: str) -> Iterator[Hit]:
-        if self._empty:
+        """Every (start, end, role, rule index) of every term in `folded_text`, overlaps included."""
+        if self._automaton is None:
             return
-        for last, (length, owners) in self._automaton.iter(folded_text):
-            start = last - length + 1
+        if self.backend == PYAHOCORASICK:
+            for last, (length, owners) in self._automaton.iter(folded_text):
+                start = last - length + 1
+                for role, index in owners:
+                    yield start, last + 1, role, index
+            return
+        owners_of = self._owners
+        for start, end, term in self._rust_spans(folded_text):
+            for role, index in owners_of[term]:
+                yield start, end, role, index
+
+    def grouped(self, folded_text: str) -> tuple[dict[int, dict[Role, list[tuple[int, int]]]], list[tuple[int, int]]]:
+        """The hits that can matter, grouped per rule index and role, plus the allowlisted spans.
+
+        The engine's hot path, in two phases: the pattern terms are looked for in the whole text;
+        the context terms (exceptions, `near` terms, allowlisted terms), which are far more common
+        in ordinary text, only in windows of CONTEXT_REACH characters around a pattern hit, the
+        furthest any of them can act.
+        """
+        by_rule: dict[int, dict[Role, list[tuple[int, int]]]] = {}
+        allowed: list[tuple[int, int]] = []
+        patterns, context = self._phases
+        if patterns is None:
+            return by_rule, allowed
+        windows: list[tuple[int, int]] = []
+        self._collect(patterns, folded_text, 0, by_rule, allowed, windows)
+        if context is not None and windows:
+            for start, end in windows:
+                self._collect(context, folded_text[start:end], start, by_rule, allowed, None)
+        return by_rule, allowed
+
+    def _collect(self, phase: Any, text: str, base: int, by_rule: dict, allowed: list, windows: list | None) -> None:  # type: ignore[type-arg]
+        if phase[0] == "py":
+            spans = ((last - length + 1, last + 1, owners) for last, (length, owners) in phase[1].iter(text))
+        else:
+            _kind, automaton, lengths, owners_of = phase
+            spans = ((start, end, owners_of[term]) for term, start, end in _rust_matches(automaton, text))
+        allow = Role.ALLOW
+        reach = self._reach
+        for start, end, owners in spans:
+            start += base
+            end += base
+            if windows is not None:
+                low, high = max(0, start - reach), end + reach
+                if windows and low <= windows[-1][1]:
+                    windows[-1] = (min(windows[-1][0], low), max(windows[-1][1], high))
+                else:
+                    windows.append((low, high))
             for role, index in owners:
-                yield start, last + 1, role, index
+                if role is allow:
+                    allowed.append((start, end))
+                    continue
+                roles = by_rule.get(index)
+                if roles is None:
+                    roles = by_rule[index] = {}
+                found = roles.get(role)
+                if found is None:
+                    roles[role] = [(start, end)]
+                else:
+                    found.append((start, end))
+
+    def _rust_spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, term index) in pyahocorasick's order, scanning at most CHUNK characters a call."""
+        find = self._automaton.find_matches_as_indexes
+        if len(text) <= CHUNK:
+            found = [(start, end, term) for term, start, end in find(text, overlapping=True)]
+        else:
+            found = []
+            overlap = self._longest - 1
+            for base in range(0, len(text), CHUNK):
+                limit = base + CHUNK  # only terms starting before it belong to this chunk
+                for term, start, end in find(text[base : limit + overlap], overlapping=True):
+                    if base + start < limit:
+                        found.append((base + start, base + end, term))
+        found.sort(key=_end_then_start)
+        return found
+
+
+def _rust_matches(automaton: Any, text: str) -> list[tuple[int, int, int]]:
+    """(term index, start, end) of every overlapping match, in chunks of at most CHUNK characters."""
+    if len(text) <= CHUNK:
+        return list(automaton.find_matches_as_indexes(text, overlapping=True))
+    found = []
+    overlap = CONTEXT_REACH
+    for base in range(0, len(text), CHUNK):
+        limit = base + CHUNK
+        for term, start, end in automaton.find_matches_as_indexes(text[base : limit + overlap], overlapping=True):
+            if base + start < limit:
+                found.append((term, base + start, base + end))
+    found.sort(key=lambda m: (m[2], m[1]))
+    return found
+
+
+def _end_then_start(span: tuple[int, int, int]) -> tuple[int, int]:
+    return span[1], span[0]

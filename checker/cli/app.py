@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.text import Text
 
 from .. import __version__
-from ..engine import Rules, SelectionError, load_rules
+from ..cache import load_cached_rules
+from ..engine import Rules, SelectionError
 from ..loading import RulesetError
 from ..model import Ruleset
 
@@ -48,7 +49,7 @@ def load(
 ) -> Rules:
     """Load and compile rules; ruleset problems are printed as path:line lines and exit 2."""
     try:
-        return load_rules(rules_dirs or [], select=tokens(select), ignore=tokens(ignore), allow=allow or [])
+        return load_cached_rules(rules_dirs or [], select=tokens(select), ignore=tokens(ignore), allow=allow or [])
     except RulesetError as exc:
         for problem in exc.problems:
             err.print(Text(problem))

@@ -1,0 +1,325 @@
+"""Checking records (listings, catalogue rows): every text field, findings per field, a verdict per record.
+
+    from checker import check_records, load_rules
+    rules = load_rules()
+    for result in check_records([{"sku": "A1", "title": "全网最低价羽绒服"}], rules, id_field="sku"):
+        print(result.id, result.verdict.value, [(f.field, f.finding.rule) for f in result.findings])
+
+Results come lazily and in input order; memory stays flat in the number of records. Records are
+checked in chunks: the folded texts of a chunk are joined with a line break (a sentence break, so no
+term can match across two texts), scanned by the automaton once, and only the texts with a pattern hit
+go through the full `check_text`; the others have no finding by construction. With `jobs > 1`, chunks
+go to worker processes that each unpickle the compiled rules once; a bounded number of chunks is in
+flight, so a slow consumer never makes the input run ahead.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from .engine import Rules, check_text
+from .inputs.tables import Row, Undecodable, type_name
+from .match import Role
+from .model import Finding, Level
+
+CHUNK_RECORDS = 512  # records per chunk when checking in this process
+PARALLEL_CHUNK_RECORDS = 2000  # records per chunk sent to a worker process
+
+
+class Verdict(str, Enum):
+    """What to do with a record: `fail` (an error-level finding), `review` (a warning), `pass`
+    (no finding, or only info-level notes), `error` (the record could not be checked)."""
+
+    PASS = "pass"
+    REVIEW = "review"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+VERDICTS = (Verdict.PASS, Verdict.REVIEW, Verdict.FAIL, Verdict.ERROR)
+
+
+@dataclass(frozen=True)
+class FieldFinding:
+    """A finding in one field of a record; the finding's offsets, line and column are in that field."""
+
+    field: str
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """The outcome for one record: its row number, id, verdict and findings, or why it was not checked."""
+
+    row: int  # row number in the file (header = 1), or position in the iterable (first = 1)
+    id: str | None
+    verdict: Verdict
+    findings: tuple[FieldFinding, ...] = ()
+    error: str | None = None  # set when verdict is ERROR: missing field, wrong type, unreadable row
+
+
+def verdict_of(findings: Iterable[FieldFinding]) -> Verdict:
+    """fail when any finding is an error, review when any is a warning, else pass."""
+    worst = -1
+    for item in findings:
+        worst = max(worst, item.finding.level.rank)
+    if worst >= Level.ERROR.rank:
+        return Verdict.FAIL
+    if worst >= Level.WARNING.rank:
+        return Verdict.REVIEW
+    return Verdict.PASS
+
+
+# A record ready to check: (row, id, ((field, text), ...), error). Plain tuples: they cross processes.
+Item = tuple[int, "str | None", tuple[tuple[str, str], ...], "str | None"]
+
+
+def prepare(values: Mapping[str, Any], row: int, fields: Sequence[str] | None, id_field: str | None) -> Item:
+    """Pick the id and the texts to check from a record's values; a problem makes an error item.
+
+    With `fields` None, every text (string) value except the id is checked; named fields must be
+    present and hold text (an empty or null value is an empty text).
+    """
+    record_id: str | None = None
+    if id_field is not None:
+        value = values.get(id_field)
+        if value is None:
+            return row, None, (), f"missing id field {id_field!r}"
+        if isinstance(value, Undecodable):
+            return row, None, (), f"id field {id_field!r} has bytes that are not valid in the file's encoding"
+        if isinstance(value, (dict, list)):
+            return row, None, (), f"id field {id_field!r} is a JSON {type_name(value)}, not a string or number"
+        record_id = value if isinstance(value, str) else str(value)
+    texts: list[tuple[str, str]] = []
+    if fields is None:
+        for name, value in values.items():
+            if name == id_field:
+                continue
+            if isinstance(value, str):
+                if value:
+                    texts.append((name, value))
+            elif isinstance(value, Undecodable):
+                return row, record_id, (), f"field {name!r} has bytes that are not valid in the file's encoding"
+        return row, record_id, tuple(texts), None
+    for name in fields:
+        if name not in values:
+            return row, record_id, (), f"missing field {name!r}"
+        value = values[name]
+        if value is None or value == "":
+            continue
+        if isinstance(value, Undecodable):
+            return row, record_id, (), f"field {name!r} has bytes that are not valid in the file's encoding"
+        if not isinstance(value, str):
+            return row, record_id, (), f"field {name!r} is a {type_name(value)}, not text"
+        texts.append((name, value))
+    return row, record_id, tuple(texts), None
+
+
+def check_items(items: Sequence[Item], rules: Rules) -> list[RecordResult]:
+    """Check a chunk of items with one automaton scan over all their texts; results in item order.
+
+    The texts are joined with "\\n" (a sentence break: folding and matching never cross it), folded and
+    scanned once (twice when the engine's second, wedged-letters pass applies); a text holding a
+    pattern hit goes through `check_text`, any other text has no finding.
+    """
+    owners: list[tuple[int, int]] = []  # (item index, text index) of each joined text
+    pieces: list[str] = []
+    starts: list[int] = []  # offset of each text in the joined original
+    position = 0
+    for item_index, (_row, _id, texts, error) in enumerate(items):
+        if error is not None:
+            continue
+        for text_index, (_field, text) in enumerate(texts):
+            owners.append((item_index, text_index))
+            pieces.append(text)
+            starts.append(position)
+            position += len(text) + 1
+    suspect: set[tuple[int, int]] = set()  # texts the joined scan cannot clear
+    if pieces:
+        joined = "\n".join(pieces)
+        for folded in _folds(joined, rules):
+            original = folded.original_offset
+            for start, _end, role, _rule in rules.matcher.hits(folded.text):
+                if role is Role.PATTERN:
+                    suspect.add(owners[bisect_right(starts, original(start)) - 1])
+    results: list[RecordResult] = []
+    for item_index, (row, record_id, texts, error) in enumerate(items):
+        if error is not None:
+            results.append(RecordResult(row, record_id, Verdict.ERROR, (), error))
+            continue
+        found: list[FieldFinding] = []
+        for text_index, (name, text) in enumerate(texts):
+            if (item_index, text_index) in suspect:
+                found.extend(FieldFinding(name, finding) for finding in check_text(text, rules).findings)
+        results.append(RecordResult(row, record_id, verdict_of(found), tuple(found)))
+    return results
+
+
+def _folds(text: str, rules: Rules) -> list[Any]:
+    """The folded views of `text` that the engine scans: the plain fold, and the wedged-letters pass."""
+    folder = getattr(rules, "folder", None)
+    if folder is None:
+        from .normalise import fold
+
+        return [fold(text)]
+    views = [folder.fold(text)]
+    wedged = getattr(folder, "fold_wedged", None)
+    second = wedged(text) if wedged is not None else None
+    if second is not None:
+        views.append(second)
+    return views
+
+
+def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def check_records(
+    records: Iterable[Mapping[str, Any] | Row],
+    rules: Rules | None = None,
+    *,
+    fields: Sequence[str] | None = None,
+    id_field: str | None = None,
+    jobs: int = 1,
+    chunk_size: int | None = None,
+) -> Iterator[RecordResult]:
+    """Check records lazily, in order: one `RecordResult` per record.
+
+    `records` are mappings (field name to value) or rows of `checker.inputs.tables.Table`; `fields`
+    names the fields to check (default: every string value but the id); `id_field` names the field
+    holding the record's id. `rules` defaults to the bundled rules (from the compiled-rules cache).
+    `jobs` > 1 checks in that many worker processes. A record that cannot be checked (missing field,
+    wrong type, unreadable row) gets verdict `error` and never stops the others.
+    """
+    if rules is None:
+        from .cache import load_cached_rules
+
+        rules = load_cached_rules()
+    fields = None if fields is None else list(fields)
+    items = items_of(records, fields, id_field)
+    size = chunk_size or (CHUNK_RECORDS if jobs <= 1 else PARALLEL_CHUNK_RECORDS)
+    if jobs <= 1:
+        for chunk in chunked(items, size):
+            yield from check_items(chunk, rules)
+        return
+    with ParallelChecker(rules, jobs) as pool:
+        for results, _tag in pool.map((chunk, None) for chunk in chunked(items, size)):
+            yield from results
+
+
+def items_of(records: Iterable[Mapping[str, Any] | Row], fields: Sequence[str] | None, id_field: str | None) -> Iterator[Item]:
+    """Items ready to check from mappings or table rows; unreadable rows become error items."""
+    for ordinal, record in enumerate(records, 1):
+        if isinstance(record, Row):
+            if record.values is None:
+                yield record.number, None, (), record.error or "unreadable row"
+            else:
+                yield prepare(record.values, record.number, fields, id_field)
+        elif isinstance(record, Mapping):
+            yield prepare(record, ordinal, fields, id_field)
+        else:
+            yield ordinal, None, (), f"a {type(record).__name__}, not a record (mapping of field names to values)"
+
+
+# ---- worker processes --------------------------------------------------------------------------
+
+_worker_rules: Rules | None = None  # set once in each worker process by _start_worker
+
+
+def _start_worker(blob: bytes) -> None:
+    global _worker_rules
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    from .cache import loads_rules
+
+    _worker_rules = loads_rules(blob)
+
+
+def _work(items: list[Item]) -> list[RecordResult]:
+    assert _worker_rules is not None
+    return check_items(items, _worker_rules)
+
+
+class ParallelChecker:
+    """Worker processes that each load the compiled rules once and check chunks of items.
+
+    `map` yields (results, tag) per chunk in input order, with at most `window` chunks in flight.
+    """
+
+    def __init__(self, rules: Rules, jobs: int, *, window: int | None = None) -> None:
+        import multiprocessing
+
+        from .cache import dumps_rules
+
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.jobs = max(1, jobs)
+        self.window = window or self.jobs * 3
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=context, initializer=_start_worker, initargs=(dumps_rules(rules),)
+        )
+        # Start every worker now, before the caller starts threads (a progress bar): forking a process
+        # that runs threads is unsafe.
+        for future in [self._executor.submit(_work, []) for _ in range(self.jobs)]:
+            future.result()
+
+    def __enter__(self) -> ParallelChecker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def map(self, chunks: Iterable[tuple[list[Item], Any]]) -> Iterator[tuple[list[RecordResult], Any]]:
+        pending: deque[tuple[Future[list[RecordResult]], Any]] = deque()
+        for chunk, tag in chunks:
+            pending.append((self._executor.submit(_work, chunk), tag))
+            if len(pending) >= self.window:
+                future, done_tag = pending.popleft()
+                yield future.result(), done_tag
+        while pending:
+            future, done_tag = pending.popleft()
+            yield future.result(), done_tag
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_chunks(
+    chunks: Iterable[tuple[list[Item], Any]], rules: Rules, jobs: int, *, on_start: Callable[[], None] | None = None
+) -> Iterator[tuple[list[RecordResult], Any]]:
+    """Check (chunk, tag) pairs in this process (jobs 1) or in worker processes; yields (results, tag) in order.
+
+    `on_start` runs once the workers are up (and before any chunk is read): start threads there.
+    """
+    if jobs <= 1:
+        if on_start is not None:
+            on_start()
+        for chunk, tag in chunks:
+            yield check_items(chunk, rules), tag
+        return
+    with ParallelChecker(rules, jobs) as pool:
+        if on_start is not None:
+            on_start()
+        yield from pool.map(chunks)

@@ -1,0 +1,328 @@
+"""Tables of records: CSV, TSV, JSONL and XLSX, read as a stream of rows with their row numbers.
+
+A row number is what a person sees when opening the file: the line where a CSV, TSV or JSONL record
+starts (the header is line 1), the sheet row of an XLSX file. A row that cannot be read (bad JSON,
+more cells than the header, undecodable bytes...) is yielded with an `error` and reading goes on;
+only a file that cannot be opened at all raises `InputError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .text import InputError
+
+FORMATS = ("csv", "tsv", "jsonl", "xlsx")
+_EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SNIFF_BYTES = 1 << 16
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+csv.field_size_limit(100_000_000)
+
+
+class Undecodable:
+    """A cell whose bytes are not valid in the file's encoding; checking it is a row error."""
+
+    __slots__ = ("column",)
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    def __repr__(self) -> str:
+        return f"Undecodable({self.column!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Undecodable, (self.column,))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of a table: its row number and values by column, or why it cannot be read."""
+
+    number: int
+    values: dict[str, Any] | None
+    error: str | None = None
+
+
+def table_format(path: str | Path, given: str | None = None) -> str:
+    """The format of a table file: `given`, else from its extension; InputError when unknown."""
+    if given is not None:
+        if given not in FORMATS:
+            raise InputError(f"unknown table format {given!r} (one of: {', '.join(FORMATS)})")
+        return given
+    found = _EXTENSIONS.get(Path(path).suffix.lower())
+    if found is None:
+        raise InputError("unknown table format (use .csv, .tsv, .jsonl or .xlsx, or give --input-format)")
+    return found
+
+
+class Table:
+    """An open table file; iterate for its rows. Use as a context manager (or call `close`)."""
+
+    def __init__(self, path: str | Path, *, format: str | None = None, encoding: str | None = None, sheet: str | None = None) -> None:
+        self.path = Path(path)
+        self.format = table_format(path, format)
+        self.columns: tuple[str, ...] | None = None  # None for JSONL: each record has its own keys
+        self.size = 0  # progress units in total: bytes, or rows for XLSX
+        self._raw: BinaryIO | None = None
+        self._workbook: Any = None
+        self._rows: Iterator[Row]
+        try:
+            if self.format == "xlsx":
+                self._rows = self._open_xlsx(sheet)
+            else:
+                self._raw = open(self.path, "rb")  # noqa: SIM115 - closed by close()
+                self.size = self.path.stat().st_size
+                if self.format == "jsonl":
+                    self._rows = self._jsonl(encoding)
+                else:
+                    self._rows = self._delimited(encoding)
+        except IsADirectoryError:
+            self.close()
+            raise InputError("is a folder") from None
+        except FileNotFoundError:
+            self.close()
+            raise InputError("no such file or folder") from None
+        except PermissionError:
+            self.close()
+            raise InputError("permission denied") from None
+        except OSError as exc:
+            self.close()
+            raise InputError(f"cannot read: {exc.strerror or exc}") from None
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._rows
+
+    def position(self) -> int:
+        """How far reading has got, in the units of `size` (read-ahead included)."""
+        if self._raw is not None and not self._raw.closed:
+            return self._raw.tell()
+        return self._xlsx_row
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+        if self._workbook is not None:
+            self._workbook.close()
+            self._workbook = None
+
+    # ---- CSV and TSV ---------------------------------------------------------------------------
+
+    def _encoding(self, given: str | None) -> str:
+        assert self._raw is not None
+        head = self._raw.read(_SNIFF_BYTES)
+        self._raw.seek(0)
+        if given is not None:
+            try:
+                codecs.lookup(given)
+            except LookupError:
+                raise InputError(f"unknown encoding {given!r}") from None
+            return given
+        for bom, codec in _BOMS:
+            if head.startswith(bom):
+                return codec
+        if b"\x00" in head:
+            raise InputError("binary file (NUL bytes), not a table")
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < _SNIFF_BYTES)
+            return "utf-8"
+        except UnicodeDecodeError:
+            return "gb18030"
+
+    def _delimited(self, given: str | None) -> Iterator[Row]:
+        assert self._raw is not None
+        if self.path.suffix.lower() == ".xlsx" or self._raw.read(4) == b"PK\x03\x04":
+            raise InputError(f"looks like a zip or XLSX file, not {self.format.upper()}")
+        self._raw.seek(0)
+        encoding = self._encoding(given)
+        stream = io.TextIOWrapper(self._raw, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[arg-type]
+        reader = csv.reader(stream, dialect="excel-tab" if self.format == "tsv" else "excel")
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError("empty file: no header row") from None
+        except csv.Error as exc:
+            raise InputError(f"row 1: cannot read the header: {exc}") from None
+        self.columns = _header(header, undecodable=any(_UNDECODABLE.search(cell) for cell in header))
+        return self._delimited_rows(reader, self.columns)
+
+    @staticmethod
+    def _delimited_rows(reader: Any, columns: tuple[str, ...]) -> Iterator[Row]:
+        width = len(columns)
+        last_line = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if reader.line_num == last_line:  # no progress: give up on the rest of the file
+                    yield Row(last_line + 1, None, f"cannot read the rest of the file: {exc}")
+                    return
+                yield Row(last_line + 1, None, f"malformed row: {exc}")
+                last_line = reader.line_num
+                continue
+            number = last_line + 1
+            last_line = reader.line_num
+            if not cells:  # a blank line
+                continue
+            if len(cells) > width:
+                yield Row(number, None, f"{len(cells)} cells, but the header has {width} columns")
+                continue
+            values: dict[str, Any] = dict(zip(columns, cells))
+            if _UNDECODABLE.search("".join(cells)):
+                for column, cell in values.items():
+                    if _UNDECODABLE.search(cell):
+                        values[column] = Undecodable(column)
+            yield Row(number, values)
+
+    # ---- JSONL ---------------------------------------------------------------------------------
+
+    def _jsonl(self, given: str | None) -> Iterator[Row]:
+        encoding = given or "utf-8"
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}") from None
+        return self._jsonl_rows(encoding)
+
+    def _jsonl_rows(self, encoding: str) -> Iterator[Row]:
+        assert self._raw is not None
+        for number, line in enumerate(self._raw, 1):
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]
+            if not line.strip():
+                continue
+            try:
+                text = line.decode(encoding)
+            except UnicodeDecodeError as exc:
+                yield Row(number, None, f"not valid {encoding} (byte {exc.start + 1} of the line)")
+                continue
+            try:
+                value = json.loads(text)
+            except ValueError as exc:
+                yield Row(number, None, f"not valid JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})")
+                continue
+            if not isinstance(value, dict):
+                yield Row(number, None, f"a JSON {_type_name(value)}, not an object")
+                continue
+            yield Row(number, value)
+
+    # ---- XLSX ----------------------------------------------------------------------------------
+
+    _xlsx_row = 0
+
+    def _open_xlsx(self, sheet: str | None) -> Iterator[Row]:
+        import zipfile
+
+        from openpyxl import load_workbook  # deferred: only XLSX needs it
+
+        if not self.path.exists():
+            raise FileNotFoundError(self.path)
+        if self.path.is_dir():
+            raise IsADirectoryError(self.path)
+        try:
+            self._workbook = load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise InputError(f"not a readable XLSX workbook ({exc})") from None
+        if sheet is None:
+            worksheet = self._workbook.worksheets[0]
+        elif sheet in self._workbook.sheetnames:
+            worksheet = self._workbook[sheet]
+        else:
+            raise InputError(f"no sheet {sheet!r} (sheets: {', '.join(self._workbook.sheetnames)})")
+        self.size = worksheet.max_row or 0
+        rows = worksheet.iter_rows()
+        for cells in rows:
+            values = [cell.value for cell in cells]
+            if any(value not in (None, "") for value in values):
+                header_row = _row_of(cells)
+                break
+        else:
+            raise InputError("empty sheet: no header row")
+        names = [("" if value is None else str(value)) for value in values]
+        while names and not names[-1]:
+            names.pop()
+        self.columns = _header(names, undecodable=False)
+        self._xlsx_row = header_row
+        return self._xlsx_rows(rows, self.columns, header_row)
+
+    def _xlsx_rows(self, rows: Iterator[Any], columns: tuple[str, ...], number: int) -> Iterator[Row]:
+        width = len(columns)
+        for cells in rows:
+            number = _row_of(cells) or number + 1
+            self._xlsx_row = number
+            values = [cell.value for cell in cells]
+            if all(value is None or value == "" for value in values):
+                continue
+            if any(value not in (None, "") for value in values[width:]):
+                yield Row(number, None, f"a value beyond the header's {width} columns")
+                continue
+            yield Row(number, {column: value for column, value in zip(columns, values) if value is not None})
+
+
+def _row_of(cells: Any) -> int:
+    for cell in cells:
+        row = getattr(cell, "row", None)
+        if row is not None:
+            return int(row)
+    return 0
+
+
+def _header(names: list[str], *, undecodable: bool) -> tuple[str, ...]:
+    if undecodable:
+        raise InputError("row 1: the header has bytes that are not valid in the file's encoding (give --encoding)")
+    columns = [name.strip().lstrip("\ufeff") for name in names]
+    seen: set[str] = set()
+    for index, name in enumerate(columns, 1):
+        if not name:
+            raise InputError(f"row 1: column {index} of the header has no name")
+        if name in seen:
+            raise InputError(f"row 1: the header names column {name!r} twice")
+        seen.add(name)
+    return tuple(columns)
+
+
+def _type_name(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def type_name(value: object) -> str:
+    """How a cell's type is named in errors: number, boolean, array, object, date..."""
+    name = _type_name(value)
+    return {"datetime": "date", "date": "date", "time": "time", "timedelta": "duration"}.get(name, name)
