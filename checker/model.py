@@ -182,6 +182,8 @@ class Context:
     quotation: tuple[str, ...] = ()  # 不能说, 违禁词 ... in a sentence quoting a term: no claim
     self_scope: tuple[str, ...] = ()  # 本店, 我们家 ... before a superlative: self-comparison
     qualifiers: tuple[str, ...] = ()  # 数据来源, 据统计 ... (with a stated period): a time/place-limited fact
+    complaints: tuple[str, ...] = ()  # 差, 烂, 脏 ... right after an intensifier: a complaint, no claim
+    aspiration: tuple[str, ...] = ()  # 追求, 希望, 致力于 ... before a claim: a goal, not a claim (SAMR guide)
 
 
 @dataclass(frozen=True)

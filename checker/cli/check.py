@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.text import Text
 
-from ..engine import Rules, check_text
-from ..files import combine, iter_checked
+from ..files import Checked, check_stdin_text, combine, iter_results
 from ..inputs import InputError, decode
 from ..model import FileError, Level, Report
 from ..report import FORMATTERS, RenderOptions
-from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, RulesOption, app, err, fail, load, write_output
+from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, RulesOption, app, err, fail, write_output
+from .config import (
+    AllowOption,
+    ConfigOption,
+    EncodingOption,
+    IgnoreOption,
+    IsolatedOption,
+    Run,
+    SelectOption,
+    effective_settings,
+    prepare,
+)
 
 STDIN = "-"
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: " + ", ".join(FORMATTERS))]
+SOURCE_FORMATS = ("text", "html")  # formatters that show the checked text
 
 
 @app.command()
@@ -25,53 +37,55 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="Files or folders to check (folders recursively); - for stdin.")],
     output_format: FormatOption = "text",
     fail_level: Annotated[
-        Level, typer.Option("--fail-level", help="Exit 1 when a finding has at least this level.")
-    ] = Level.WARNING,
-    select: Annotated[
-        Optional[list[str]],
-        typer.Option("--select", help="Only these rules: rule id, id prefix, category, notice id or ruleset (comma-separated, repeatable)."),
+        Optional[Level], typer.Option("--fail-level", help="Exit 1 when a finding has at least this level [default: warning].")
     ] = None,
-    ignore: Annotated[
-        Optional[list[str]], typer.Option("--ignore", help="Skip these rules (same forms as --select).")
-    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     rules_dirs: RulesOption = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    encoding: Annotated[
-        Optional[str], typer.Option("--encoding", help="Encoding of the inputs (default: detect UTF-8/UTF-16/GB18030).")
-    ] = None,
+    encoding: EncodingOption = None,
+    allow: AllowOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
-    """Check scripts and listings; exit 0 when clean, 1 on findings, 2 on errors."""
+    """Check scripts, subtitles (.srt/.vtt), Markdown and Word (.docx) files; exit 0 when clean, 1 on
+    findings, 2 on errors. Options override the [tool.livelint] configuration."""
     if output_format not in FORMATTERS:
         raise fail(f"unknown format {output_format!r} (one of: {', '.join(FORMATTERS)})")
-    rules = load(rules_dirs, select, ignore)
+    settings = effective_settings(
+        paths, config=config, isolated=isolated, select=select, ignore=ignore, fail_level=fail_level,
+        rules_dirs=rules_dirs, allow=allow, encoding=encoding,
+    )
+    run = prepare(settings)
     reports: list[Report] = []
     sources: dict[str, str] = {}
-    for name, text, report in _checked(paths, rules, encoding):
-        reports.append(report)
-        if text is not None and report.findings and output_format == "text":
-            sources[name] = text
+    for result in checked(paths, run):
+        reports.append(result.report)
+        if result.document is not None and output_format in SOURCE_FORMATS:
+            if result.report.findings or output_format == "html":
+                sources[result.name] = result.document.text
     report = combine(reports)
     for error in report.errors:
         err.print(Text(f"livelint: {error.path}: {error.message}"))
     formatter = FORMATTERS[output_format]
-    write_output(output, lambda stream, colour: formatter(report, rules, stream, RenderOptions(colour, sources)))
+    write_output(output, lambda stream, colour: formatter(report, run.rules, stream, RenderOptions(colour, sources)))
     if report.errors:
         raise typer.Exit(EXIT_ERROR)
-    failing = any(finding.level.rank >= fail_level.rank for finding in report.findings)
+    threshold = settings.fail_level
+    failing = any(finding.level.rank >= threshold.rank for finding in report.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
-def _checked(paths: list[str], rules: Rules, encoding: str | None):  # type: ignore[no-untyped-def]
+def checked(paths: list[str], run: Run) -> Iterator[Checked]:
+    """Every input checked as the run's settings say, stdin (`-`) included, in the order given."""
+    options = {"ignore_for": run.ignore_for(), "disabled": run.disabled}
     files = [path for path in paths if path != STDIN]
-    for path in paths:
-        if path == STDIN:
-            name = "<stdin>"
-            try:
-                text = decode(sys.stdin.buffer.read(), encoding)
-            except InputError as exc:
-                yield name, None, Report(errors=(FileError(name, str(exc)),))
-                continue
-            yield name, text, check_text(text, rules, path=name)
-    yield from iter_checked(files, rules, encoding=encoding)
-
-
+    if STDIN in paths:
+        name = "<stdin>"
+        try:
+            text = decode(sys.stdin.buffer.read(), run.encoding)
+        except InputError as exc:
+            yield Checked(name, None, Report(errors=(FileError(name, str(exc)),)))
+        else:
+            yield check_stdin_text(text, run.rules, **options)
+    yield from iter_results(files, run.rules, encoding=run.encoding, **options)

@@ -14,7 +14,7 @@ SCHEMA_VERSION = 1
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
+    document = {
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
@@ -31,6 +31,12 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "notice": {"id": finding.notice.id, "title": finding.notice.title, "source": finding.notice.source},
         "clause": finding.clause,
     }
+    if finding.cue_start is not None:  # optional keys: present only for inputs that have them
+        document["cue_start"] = finding.cue_start
+        document["cue_end"] = finding.cue_end
+    if finding.paragraph is not None:
+        document["paragraph"] = finding.paragraph
+    return document
 
 
 def report_dict(report: Report) -> dict[str, Any]:

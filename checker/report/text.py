@@ -37,6 +37,15 @@ def _line_of(text: str, finding: Finding) -> Text:
     return out
 
 
+def position_note(finding: Finding) -> str:
+    """Where the finding is in a transcript or document: the cue's times, or the paragraph number."""
+    if finding.cue_start is not None:
+        return f"[{finding.cue_start} --> {finding.cue_end}]"
+    if finding.paragraph is not None:
+        return f"[paragraph {finding.paragraph}]"
+    return ""
+
+
 def render(report: Report, rules: Rules, stream: TextIO, options: RenderOptions) -> None:
     console = Console(file=stream, no_color=not options.colour, force_terminal=options.colour, highlight=False, soft_wrap=True, emoji=False)
     for finding in report.findings:
@@ -46,6 +55,9 @@ def render(report: Report, rules: Rules, stream: TextIO, options: RenderOptions)
         head.append(finding.level.value, style=LEVEL_STYLES[finding.level])
         head.append(f"  {finding.rule}  [{finding.category.value}]  ")
         head.append(finding.match, style="bold")
+        where_in = position_note(finding)
+        if where_in:
+            head.append(f"  {where_in}", style="cyan")
         console.print(head)
         source_text = options.sources.get(finding.path or "")
         if source_text is not None:

@@ -1,0 +1,49 @@
+"""Word documents (.docx, through python-docx): the paragraphs in reading order, tables included.
+
+The checked text is the paragraphs joined by line breaks; each finding also names its paragraph number
+(1-based, counting body paragraphs and the paragraphs of table cells in document order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .text import InputError
+
+
+def _paragraphs(container: Any) -> Iterator[Any]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    seen_cells: set[int] = set()
+    for child in container.iter_inner_content():
+        if isinstance(child, Paragraph):
+            yield child
+        elif isinstance(child, Table):
+            for row in child.rows:
+                for cell in row.cells:
+                    if id(cell._tc) in seen_cells:  # a merged cell appears once per grid column it spans
+                        continue
+                    seen_cells.add(id(cell._tc))
+                    yield from _paragraphs(cell)
+
+
+def read_paragraphs(path: str | Path) -> list[str]:
+    """The text of every paragraph; raises InputError with a one-line reason."""
+    try:
+        import docx
+    except ImportError:  # pragma: no cover - python-docx is a dependency
+        raise InputError("reading .docx needs python-docx (pip install python-docx)") from None
+    try:
+        document = docx.Document(str(path))
+    except FileNotFoundError:
+        raise InputError("no such file or folder") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except IsADirectoryError:
+        raise InputError("is a folder") from None
+    except Exception as exc:  # python-docx raises zipfile, KeyError, lxml and its own errors for broken files
+        raise InputError(f"not a readable .docx Word document ({type(exc).__name__})") from None
+    return [paragraph.text for paragraph in _paragraphs(document)]
