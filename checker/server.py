@@ -1,0 +1,613 @@
+"""The HTTP API and the web page behind `livelint serve` (Starlette on uvicorn).
+
+    from checker import load_rules
+    from checker.server import Limits, create_app
+    app = create_app(load_rules(), Limits(timeout=10))   # any ASGI server can run it
+
+One compiled `Rules` object is loaded at start-up and shared by every request (it is immutable and
+thread-safe); a request's select / ignore compiles a selection once and keeps it in a small cache.
+Checks run in a bounded thread pool under a time limit. Every answer is JSON (the page at `/`
+aside), errors included: `{"error": {"code": ..., "message": ...}}`, never a stack trace.
+The endpoints and their shapes are in checker/web/openapi.json, served at /openapi.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import tempfile
+import threading
+import time
+import zipfile
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import __version__
+from .batch import VERDICTS, check_records
+from .engine import Rules, SelectionError
+from .files import check_document
+from .inputs import Document, InputError, read_document, text_document
+from .model import Finding, Level, Report, Rule
+from .report.json import finding_dict, report_dict
+from .suppress import disabled_meta, split_meta
+
+WEB = Path(__file__).resolve().parent / "web"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server."""
+
+    max_body: int = 10 * 1000 * 1000  # bytes of request body; beyond it 413
+    max_records: int = 10_000  # records per request; beyond it 413
+    timeout: float = 30.0  # seconds a check may take; beyond it 504
+    workers: int = 4  # threads running checks
+    queue: int = 64  # checks running or waiting at once; beyond it 503
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, a stable code, a message for people, optionally the offending field."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+    def response(self) -> JSONResponse:
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.field is not None:
+            error["field"] = self.field
+        headers = {"Retry-After": "1"} if self.status == 503 else None
+        return JSONResponse({"error": error}, status_code=self.status, headers=headers)
+
+
+class Deadline:
+    """The time limit of one check, which the check itself looks at between records."""
+
+    def __init__(self, seconds: float) -> None:
+        self._at = time.monotonic() + seconds
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def check(self) -> None:
+        if self._cancelled.is_set() or time.monotonic() >= self._at:
+            raise ApiError(504, "timeout", "the check ran out of time")
+
+
+@dataclass(frozen=True)
+class Options:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_level: Level = Level.WARNING
+
+
+class Checker:
+    """Runs the checks of requests: a selection cache, a bounded thread pool and the time limit."""
+
+    SELECTIONS = 64
+
+    def __init__(self, rules: Rules, limits: Limits) -> None:
+        self.rules = rules
+        self.limits = limits
+        self.fixes = {rule.id: rule.fix for rule in rules.ruleset.rules if rule.fix}
+        self._selections: OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], Rules] = OrderedDict()
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._pool = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="livelint-check")
+
+    def selection(self, options: Options) -> tuple[Rules, frozenset[str]]:
+        """The rules a request selects, compiled once per distinct selection, and the LL (suppression
+        directive) rules it turns off: what the CLI does with the same --select / --ignore."""
+        disabled = disabled_meta(options.select, options.ignore)
+        select, ignore = tuple(split_meta(options.select)[0]), tuple(split_meta(options.ignore)[0])
+        if not select and not ignore:
+            return self.rules, disabled
+        key = (select, ignore)
+        with self._lock:
+            if key in self._selections:
+                self._selections.move_to_end(key)
+                return self._selections[key], disabled
+        try:
+            rules = Rules.compile(
+                self.rules.ruleset,
+                select=select,
+                ignore=ignore,
+                allow=self.rules.allow,
+                segmenter=self.rules.segmenter,
+            )
+        except SelectionError as exc:
+            raise ApiError(422, "unknown-selection", str(exc), "select" if options.select else "ignore") from None
+        with self._lock:
+            self._selections[key] = rules
+            while len(self._selections) > self.SELECTIONS:
+                self._selections.popitem(last=False)
+        return rules, disabled
+
+    async def run(self, job: Callable[[Deadline], T]) -> T:
+        """Run `job` in the pool; 503 when too many checks are queued, 504 past the time limit.
+
+        A check that overruns keeps its thread until it stops (between records it stops at once),
+        and keeps counting against the queue until then, so runaway checks cannot pile up.
+        """
+        with self._lock:
+            if self._pending >= self.limits.queue:
+                raise ApiError(503, "busy", "too many checks at once; try again in a moment")
+            self._pending += 1
+        deadline = Deadline(self.limits.timeout)
+        try:
+            future: Future[T] = self._pool.submit(job, deadline)
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            self._release(None)
+            raise ApiError(503, "stopping", "the server is shutting down") from None
+        future.add_done_callback(self._release)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.limits.timeout)
+        except asyncio.TimeoutError:
+            deadline.cancel()
+            raise ApiError(
+                504,
+                "timeout",
+                f"the check took longer than {self.limits.timeout:g} s; send less text or fewer records",
+            ) from None
+
+    def _release(self, _future: object) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # ---- building answers ----------------------------------------------------------------------
+
+    def finding(self, finding: Finding, **extra: Any) -> dict[str, Any]:
+        """The CLI's finding object, plus `fix`: the rule's one safe replacement, or null."""
+        return {**finding_dict(finding), "fix": self.fixes.get(finding.rule), **extra}
+
+    def report(self, report: Report, options: Options, extra: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+        """The CLI's JSON document, plus `fail_level` and `failed` (what the CLI says with exit code 1)."""
+        body = report_dict(report)
+        body["findings"] = [
+            self.finding(finding, **(extra[i] if extra else {})) for i, finding in enumerate(report.findings)
+        ]
+        body["fail_level"] = options.fail_level.value
+        body["failed"] = _fails(report.findings, options.fail_level)
+        return body
+
+    def check_document(self, document: Document, name: str, options: Options, deadline: Deadline) -> dict[str, Any]:
+        """A text or file as the CLI checks it: inline suppressions applied, cue times and paragraphs placed."""
+        rules, disabled = self.selection(options)
+        deadline.check()
+        return self.report(check_document(document, rules, name=name, disabled=disabled).report, options)
+
+    def check_records(
+        self,
+        records: list[dict[str, Any]],
+        fields: list[str] | None,
+        id_field: str | None,
+        options: Options,
+        deadline: Deadline,
+    ) -> dict[str, Any]:
+        """Records as `livelint batch` checks them: a verdict per record, findings with their field."""
+        rules, _disabled = self.selection(options)
+        results = []
+        findings: list[Finding] = []
+        verdicts = {verdict.value: 0 for verdict in VERDICTS}
+        for result in check_records(records, rules, fields=fields, id_field=id_field):
+            deadline.check()
+            verdicts[result.verdict.value] += 1
+            findings.extend(item.finding for item in result.findings)
+            results.append(
+                {
+                    "row": result.row,
+                    "id": result.id,
+                    "verdict": result.verdict.value,
+                    "findings": [self.finding(item.finding, field=item.field) for item in result.findings],
+                    "error": result.error,
+                }
+            )
+        summary = Report(tuple(findings))
+        return {
+            "schema_version": report_dict(summary)["schema_version"],
+            "tool": {"name": "livelint", "version": __version__},
+            "records": results,
+            "summary": {
+                "records": len(results),
+                "findings": len(findings),
+                "by_level": summary.count_by_level(),
+                "by_category": summary.count_by_category(),
+                "by_verdict": verdicts,
+            },
+            "fail_level": options.fail_level.value,
+            "failed": _fails(findings, options.fail_level),
+        }
+
+
+def _fails(findings: Sequence[Finding], level: Level) -> bool:
+    return any(finding.level.rank >= level.rank for finding in findings)
+
+
+def _json_type(value: Any) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object", str: "a string"}
+    return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+# ---- request parsing ---------------------------------------------------------------------------
+
+_CHECK_KEYS = {"text", "path", "records", "fields", "id_field", "select", "ignore", "fail_level"}
+
+
+def _tokens(value: Any, name: str) -> tuple[str, ...]:
+    """select / ignore: a comma-separated string or a list of such strings."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise ApiError(422, "wrong-type", f"{name} must be a string or a list of strings", name)
+    return tuple(token.strip() for item in items for token in item.split(",") if token.strip())
+
+
+def _options(select: Any, ignore: Any, fail_level: Any) -> Options:
+    if fail_level is None:
+        level = Level.WARNING
+    elif isinstance(fail_level, str) and fail_level in {level.value for level in Level}:
+        level = Level(fail_level)
+    else:
+        raise ApiError(422, "wrong-value", "fail_level must be one of: info, warning, error", "fail_level")
+    return Options(_tokens(select, "select"), _tokens(ignore, "ignore"), level)
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    media = _media_type(request)
+    if media != "application/json" and not media.endswith("+json"):
+        raise ApiError(415, "unsupported-media-type", "send the request as JSON (Content-Type: application/json)")
+    body = await request.body()
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise ApiError(400, "bad-json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ApiError(422, "wrong-type", f"the body must be a JSON object, not {_json_type(data)}")
+    unknown = sorted(set(data) - _CHECK_KEYS)
+    if unknown:
+        raise ApiError(422, "unknown-key", f"unknown key {unknown[0]!r} (known: {', '.join(sorted(_CHECK_KEYS))})", unknown[0])
+    return data
+
+
+def _optional_string(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(422, "wrong-type", f"{key} must be a string, not {_json_type(value)}", key)
+    return value
+
+
+def _strings(data: Mapping[str, Any], key: str) -> list[str] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ApiError(422, "wrong-type", f"{key} must be a list of strings", key)
+    return value
+
+
+def _query_list(request: Request, key: str) -> list[str] | None:
+    values = request.query_params.getlist(key)
+    return values or None
+
+
+# Formats people may try to upload that are not text; anything else unknown is read as plain text.
+_NOT_TEXT = {".doc", ".pdf", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".png", ".jpg", ".jpeg", ".gif", ".mp4"}
+
+
+def read_upload(name: str, data: bytes, encoding: str | None, max_body: int) -> Document:
+    """An uploaded file read by the reader of its extension (`checker.inputs.read_document`: text,
+    Markdown, .srt / .vtt subtitles, .docx), through a temporary file of the same extension."""
+    suffix = PurePath(name).suffix.lower()
+    suffix = suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ""  # anything odd: read as text
+    if suffix in _NOT_TEXT:
+        raise ApiError(415, "unsupported-file-type", f"{name}: {suffix} files are not supported; send .txt, .srt, .vtt, .md or .docx")
+    if suffix == ".docx":
+        try:
+            unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise ApiError(422, "unreadable", f"{name}: not a .docx Word document (not a zip archive)") from None
+        if unpacked > 20 * max_body:  # a zip bomb, or a document far beyond the body limit once unpacked
+            raise ApiError(413, "body-too-large", f"{name}: the document is too large once unpacked")
+    with tempfile.TemporaryDirectory(prefix="livelint-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            return read_document(path, encoding=encoding)
+        except InputError as exc:
+            code = "unreadable" if suffix in (".docx", ".srt", ".vtt") else "undecodable"
+            raise ApiError(422, code, f"{name}: {exc}") from None
+
+
+# ---- endpoints ---------------------------------------------------------------------------------
+
+
+def _checker(request: Request) -> Checker:
+    return request.app.state.checker
+
+
+async def check(request: Request) -> Response:
+    data = await _json_body(request)
+    checker = _checker(request)
+    options = _options(data.get("select"), data.get("ignore"), data.get("fail_level"))
+    has_text, has_records = "text" in data, "records" in data
+    if has_text == has_records:
+        raise ApiError(422, "missing-input", 'give exactly one of "text" (a string) or "records" (a list of objects)')
+    if has_text:
+        text = data["text"]
+        if not isinstance(text, str):
+            raise ApiError(422, "wrong-type", f"text must be a string, not {_json_type(text)}", "text")
+        for key in ("fields", "id_field"):
+            if key in data:
+                raise ApiError(422, "unknown-key", f"{key} applies to records, not to text", key)
+        path = _optional_string(data, "path") or "<text>"
+        body = await checker.run(lambda deadline: checker.check_document(text_document(text), path, options, deadline))
+        return JSONResponse(body)
+    if "path" in data:
+        raise ApiError(422, "unknown-key", "path applies to text; records are named by id_field", "path")
+    records = data["records"]
+    if not isinstance(records, list):
+        raise ApiError(422, "wrong-type", f"records must be a list of objects, not {_json_type(records)}", "records")
+    if len(records) > checker.limits.max_records:
+        raise ApiError(
+            413, "too-many-records", f"{len(records)} records; at most {checker.limits.max_records} per request", "records"
+        )
+    for index, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise ApiError(422, "wrong-type", f"records[{index}] must be an object, not {_json_type(record)}", f"records[{index}]")
+    fields = _strings(data, "fields")
+    id_field = _optional_string(data, "id_field")
+    body = await checker.run(lambda deadline: checker.check_records(records, fields, id_field, options, deadline))
+    return JSONResponse(body)
+
+
+async def check_file(request: Request) -> Response:
+    """A file's bytes: multipart/form-data with a `file` part, or the raw body with ?filename=."""
+    checker = _checker(request)
+    media = _media_type(request)
+    params: Mapping[str, Any]
+    if media == "multipart/form-data":
+        try:
+            async with request.form(max_files=1, max_fields=16, max_part_size=checker.limits.max_body) as form:
+                upload = form.get("file")
+                if upload is None or isinstance(upload, str):
+                    raise ApiError(422, "missing-input", 'send the file as the multipart part "file"', "file")
+                data = await upload.read()
+                filename = upload.filename or "upload.txt"
+                params = {key: form.getlist(key) for key in ("select", "ignore", "fail_level", "encoding")}
+        except MultiPartException as exc:
+            raise ApiError(400, "bad-multipart", f"cannot read the multipart body: {exc.message}") from None
+        params = {key: [v for v in values if isinstance(v, str)] or None for key, values in params.items()}
+    else:
+        if media in ("application/json", "application/x-www-form-urlencoded"):
+            raise ApiError(
+                415, "unsupported-media-type", "send the file's bytes (application/octet-stream) or multipart/form-data"
+            )
+        data = await request.body()
+        filename = request.query_params.get("filename") or "upload.txt"
+        params = {key: _query_list(request, key) for key in ("select", "ignore", "fail_level", "encoding")}
+    fail_level = params["fail_level"][-1] if params["fail_level"] else None
+    encoding = params["encoding"][-1] if params["encoding"] else None
+    options = _options(params["select"], params["ignore"], fail_level)
+    name = Path(filename.replace("\\", "/")).name or "upload.txt"
+
+    def job(deadline: Deadline) -> dict[str, Any]:
+        document = read_upload(name, data, encoding, checker.limits.max_body)
+        body = checker.check_document(document, name, options, deadline)
+        body["text"] = document.text
+        body["format"] = document.kind
+        return body
+
+    return JSONResponse(await checker.run(job))
+
+
+def _notice(rule: Rule) -> dict[str, str]:
+    return {"id": rule.notice.id, "title": rule.notice.title, "source": rule.notice.source}
+
+
+def _rule_summary(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "level": rule.level.value,
+        "category": rule.category.value,
+        "kind": rule.kind.value,
+        "message": rule.message,
+        "notice": _notice(rule),
+        "clause": rule.clause,
+        "suggestions": list(rule.suggestions),
+        "fix": rule.fix,
+        "suppressible": rule.suppressible,
+    }
+
+
+def _rule_detail(rule: Rule) -> dict[str, Any]:
+    return {
+        **_rule_summary(rule),
+        "ruleset": rule.ruleset,
+        "rationale": rule.rationale,
+        "boundary": rule.boundary.value,
+        "patterns": list(rule.patterns),
+        "exceptions": list(rule.exceptions),
+        "near": list(rule.near),
+        "window": rule.window if rule.near else None,
+        "examples": {
+            "fail": [{"text": e.text, "match": e.match} for e in rule.fail_examples],
+            "pass": [{"text": e.text} for e in rule.pass_examples],
+        },
+    }
+
+
+async def list_rules(request: Request) -> Response:
+    checker = _checker(request)
+    options = _options(_query_list(request, "select"), _query_list(request, "ignore"), None)
+    rules = checker.selection(options)[0].selected if options.select or options.ignore else checker.rules.ruleset.rules
+    return JSONResponse({"count": len(rules), "rules": [_rule_summary(rule) for rule in rules]})
+
+
+async def get_rule(request: Request) -> Response:
+    rule_id = request.path_params["rule_id"]
+    rule = _checker(request).rules.ruleset.rule(rule_id.upper())
+    if rule is None:
+        raise ApiError(404, "unknown-rule", f"no rule {rule_id!r}; GET /v1/rules lists them")
+    return JSONResponse(_rule_detail(rule))
+
+
+async def list_notices(request: Request) -> Response:
+    ruleset = _checker(request).rules.ruleset
+    rows = []
+    for notice in ruleset.notices:
+        drawn = [rule for rule in ruleset.rules if rule.notice.id == notice.id]
+        rows.append(
+            {
+                "id": notice.id,
+                "kind": notice.kind,
+                "title": notice.title,
+                "source": notice.source,
+                "rules": [rule.id for rule in drawn],
+                "rulesets": sorted({rule.ruleset for rule in drawn}),
+                "no_rules": notice.no_rules,
+            }
+        )
+    return JSONResponse({"count": len(rows), "notices": rows})
+
+
+async def healthz(request: Request) -> Response:
+    rules = _checker(request).rules
+    return JSONResponse(
+        {"status": "ok", "version": __version__, "rules": len(rules.selected), "notices": len(rules.ruleset.notices)}
+    )
+
+
+def _static(text: str, media_type: str, headers: Mapping[str, str] | None = None) -> Callable[[Request], Any]:
+    async def endpoint(_request: Request) -> Response:
+        return Response(text, media_type=media_type, headers=dict(headers or {}))
+
+    return endpoint
+
+
+# The page may load nothing from anywhere, not even from this server: everything is inline.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of this API (hand-written; a test keeps it in step with the routes)."""
+    document = json.loads((WEB / "openapi.json").read_text(encoding="utf-8"))
+    document["info"]["version"] = __version__
+    return document
+
+
+# ---- errors and limits -------------------------------------------------------------------------
+
+
+async def _api_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.response()
+
+
+_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
+_HTTP_MESSAGES = {404: "no such endpoint; GET /openapi.json lists them", 405: "method not allowed here"}
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (routing, multipart parsing, the body limit) as JSON."""
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http-error")
+    message = _HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _internal_error(_request: Request, _exc: Exception) -> Response:
+    return JSONResponse({"error": {"code": "internal", "message": "internal error; the server log has the details"}}, 500)
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a request body over `limit` bytes, by Content-Length or as it streams in."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"the request body is larger than {self.limit:,} bytes"
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.limit:
+            await ApiError(413, "body-too-large", message).response()(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            event = await receive()
+            if event["type"] == "http.request":
+                received += len(event.get("body", b""))
+                if received > self.limit:
+                    raise HTTPException(413, message)
+            return event
+
+        await self.app(scope, limited, send)
+
+
+def create_app(rules: Rules, limits: Limits = Limits()) -> Starlette:
+    """The ASGI application over one compiled `Rules`, shared by every request."""
+    checker = Checker(rules, limits)
+    page = (WEB / "index.html").read_text(encoding="utf-8")
+    openapi = json.dumps(openapi_document(), ensure_ascii=False, indent=2)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Load jieba now, not on the first request that needs a word boundary (it takes a second).
+        await asyncio.get_running_loop().run_in_executor(None, rules.segmenter.boundaries, "直播间")
+        try:
+            yield
+        finally:
+            checker.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", _static(page, "text/html; charset=utf-8", PAGE_HEADERS)),
+            Route("/healthz", healthz),
+            Route("/openapi.json", _static(openapi, "application/json")),
+            Route("/v1/check", check, methods=["POST"]),
+            Route("/v1/check-file", check_file, methods=["POST"]),
+            Route("/v1/rules", list_rules),
+            Route("/v1/rules/{rule_id}", get_rule),
+            Route("/v1/notices", list_notices),
+        ],
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _internal_error},
+        lifespan=lifespan,
+    )
+    app.state.checker = checker
+    app.add_middleware(BodyLimit, limit=limits.max_body)
+    return app
