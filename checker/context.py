@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 CLAUSE_BREAKS = frozenset(",。!?;:、\n\r")
 NEGATION_REACH = 8  # characters before a hit searched for a negation or self-scope cue
+ASPIRATION_REACH = 14  # 我们一直在追求做出最好吃的辣酱: a goal, reaching further back in the clause
 _QUOTES = {"“": "”", "‘": "’", '"': '"', "'": "'", "「": "」", "『": "』", "《": "》", "【": "】"}
 _CLOSING = frozenset(_QUOTES.values()) - frozenset(_QUOTES)
 _RHETORICAL_ENDINGS = ("吗", "嘛", "么")
@@ -66,24 +67,36 @@ def negated(text: str, start: int, end: int, sentence_end: int, cues: Sequence[s
 QUOTE_REACH = 30  # characters searched on each side of a hit for its quotes
 
 
-def quoted(original: str, start: int, end: int) -> bool:
-    """The span sits inside a pair of quotes on its line (original text, where quotes survive)."""
+def quoted(original: str, start: int, end: int) -> str | None:
+    """The opening quote when the span sits inside a pair of quotes on its line, else None.
+
+    Works on the original text, where quotes survive folding.
+    """
     left = max(0, start - QUOTE_REACH)
     for index in range(start - 1, left - 1, -1):
         char = original[index]
         if char in "\n\r":
-            return False
+            return None
         closing = _QUOTES.get(char)
         if closing is not None:
             for after in range(end, min(len(original), end + QUOTE_REACH)):
                 if original[after] == closing:
-                    return True
+                    return char
                 if original[after] in "\n\r":
-                    return False
-            return False
+                    return None
+            return None
         if char in _CLOSING:
-            return False
-    return False
+            return None
+    return None
+
+
+TITLE_QUOTES = frozenset("《")  # 《书名》: the title of a work, a name (SAMR guide: names are exempt)
+
+
+def complaint_follows(text: str, end: int, sentence_end: int, cues: Sequence[str]) -> bool:
+    """史上最差, 前所未有的痒: an intensifier followed by a negative word is a complaint, not a claim."""
+    after = text[end : min(sentence_end, end + 4)].lstrip("的地得了")
+    return any(after.startswith(cue) for cue in cues)
 
 
 def mentions(text: str, left: int, right: int, cues: Sequence[str]) -> bool:
@@ -164,6 +177,8 @@ def amount_at(text: str, position: int, reach: int = 6) -> Amount | None:
         if integer is None:
             return None
         value = float(integer)
+        if len(numeral) == 1 and not re.match(r"\s*[元块米圆]", text[end : end + 2]):
+            return None  # 一瓶, 两件: a lone numeral without a price unit counts things, not money
     # 9块9, 九块九, 3元5: a unit followed by one digit is tenths
     tail = re.match(r"\s*[元块]\s*(\d|[一二两三四五六七八九])(?![\d十百千万])", text[end : end + 4])
     if tail:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .loading import load_ruleset
 from .match import Matcher, Role
 from . import context
-from .model import Boundary, Finding, Kind, Level, Report, Rule, Ruleset
+from .model import Boundary, Category, Finding, Kind, Level, Report, Rule, Ruleset
 from .normalise import SENTENCE_BREAKS, Folded, Folder
 from .segment import Segmenter
 
@@ -199,8 +199,15 @@ class _View:
             _left, right = self.sentences.bounds(start, end)
             if context.negated(text, start, end, right, cues.negation):
                 return False
+            if rule.category is Category.ABSOLUTE_CLAIM and context.complaint_follows(text, end, right, cues.complaints):
+                return False  # 史上最差: an intensifier with a negative word; 治痛经 stays a health claim
+            if context.preceded_by(text, start, cues.aspiration, reach=context.ASPIRATION_REACH):
+                return False
             o_start, o_end = self.folded.original_span(start, end)
-            if context.quoted(self.text, o_start, o_end):
+            quote = context.quoted(self.text, o_start, o_end)
+            if quote in context.TITLE_QUOTES:
+                return False
+            if quote is not None:
                 left, right = self.sentences.bounds(start, end)
                 if context.mentions(text, left, right, cues.quotation):
                     return False
@@ -209,19 +216,23 @@ class _View:
         return True
 
     def price(self, rule: Rule, start: int, end: int, near: list[tuple[int, int]]) -> _Candidate | None:
-        """A reference price asserted with an amount (原价399), with the selling price when stated."""
-        o_start = self.folded.original_offset(start)
-        reference = context.amount_at(self.text, self.folded.original_end(end - 1))
+        """A reference price asserted with an amount (原价399), with the selling price when stated.
+
+        Amounts are read on the folded text (原价③⑨⑨ and 原价叁佰玖拾玖 read as 399) and mapped back.
+        """
+        text = self.folded.text
+        reference = context.amount_at(text, end)
         if reference is None:
             return None
-        left, right = self.sentences.bounds(start, end)
+        _left, right = self.sentences.bounds(start, end)
         selling = None
-        for near_start, near_end in sorted(near):
-            if near_start >= end and near_start <= right and near_start - end <= rule.window:
-                selling = context.amount_at(self.text, self.folded.original_end(near_end - 1))
+        for near_start, near_end in near:
+            if end <= near_start <= right and near_start - end <= rule.window:
+                selling = context.amount_at(text, near_end)
                 if selling is not None:
                     break
-        return _Candidate(o_start, reference.end, rule.level, context.discount_note(reference, selling))
+        o_start, o_end = self.folded.original_span(start, reference.end)
+        return _Candidate(o_start, o_end, rule.level, context.discount_note(reference, selling))
 
     def candidates(self, rule: Rule, hits: dict[Role, list[tuple[int, int]]]) -> list[_Candidate]:
         exceptions = sorted(hits.get(Role.EXCEPTION, []))
@@ -269,13 +280,11 @@ class _Lines:
 def _scan(view: _View, *, needs_skip: bool) -> dict[tuple[int, int], list[_Candidate]]:
     """Candidates per (rule index) from one view; with needs_skip, only hits spanning a skipped run."""
     rules = view.rules
-    by_rule: dict[int, dict[Role, list[tuple[int, int]]]] = {}
-    allowed: list[tuple[int, int]] = []
-    for start, end, role, index in rules.matcher.hits(view.folded.text):
-        if role is Role.ALLOW:
-            allowed.append((start, end))
-        elif not (needs_skip and role is Role.PATTERN and not _spans_skip(view.folded, start, end)):
-            by_rule.setdefault(index, {}).setdefault(role, []).append((start, end))
+    by_rule, allowed = rules.matcher.grouped(view.folded.text)
+    if needs_skip:
+        for hits in by_rule.values():
+            if Role.PATTERN in hits:
+                hits[Role.PATTERN] = [h for h in hits[Role.PATTERN] if _spans_skip(view.folded, *h)]
     result: dict[tuple[int, int], list[_Candidate]] = {}
     for index, hits in by_rule.items():
         if Role.PATTERN not in hits:
@@ -294,13 +303,37 @@ def _spans_skip(folded: Folded, start: int, end: int) -> bool:
     return at < len(folded.dropped) and folded.dropped[at] < end
 
 
+WEDGED_REACH = 100  # characters around a wedged Latin run given to the second pass
+
+
+def _wedged_windows(text: str, positions: Sequence[int]) -> list[tuple[int, int]]:
+    """Merged windows around wedged Latin runs, each within its line."""
+    windows: list[tuple[int, int]] = []
+    for position in positions:
+        line_start = text.rfind("\n", max(0, position - WEDGED_REACH), position) + 1
+        line_end = text.find("\n", position, position + WEDGED_REACH)
+        start = max(line_start, position - WEDGED_REACH) if line_start else max(0, position - WEDGED_REACH)
+        end = line_end if line_end >= 0 else min(len(text), position + WEDGED_REACH)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
     """Check one text; findings carry offsets into `text` itself, sorted by position and rule."""
-    found = _scan(_View(text, rules.folder.fold(text), rules), needs_skip=False)
-    wedged = rules.folder.fold_wedged(text) if text.isascii() is False else None
-    if wedged is not None:
-        for key, more in _scan(_View(text, wedged, rules), needs_skip=True).items():
-            found.setdefault(key, []).extend(more)
+    view = _View(text, rules.folder.fold(text), rules)
+    found = _scan(view, needs_skip=False)
+    for start, end in _wedged_windows(text, view.folded.wedged):
+        window = text[start:end]
+        wedged = rules.folder.fold_wedged(window)
+        if wedged is None:
+            continue
+        for key, more in _scan(_View(window, wedged, rules), needs_skip=True).items():
+            found.setdefault(key, []).extend(
+                _Candidate(c.start + start, c.end + start, c.level, c.note) for c in more
+            )
     if not found:
         return Report(files=1 if path is not None else 0)
     lines = _Lines(text)

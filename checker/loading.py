@@ -232,7 +232,7 @@ def _load_notices(path: Path, notices: dict[str, Notice], problems: list[str]) -
 
 # ---- folding and context tables ------------------------------------------------------------------
 
-_CONTEXT_KEYS = ("negation", "quotation", "self_scope", "qualifiers")
+_CONTEXT_KEYS = ("negation", "quotation", "self_scope", "qualifiers", "complaints", "aspiration")
 
 
 def _char_map(ctx: _Context, node: yaml.Node, what: str, *, same_length: bool, single_target: bool) -> dict[str, str]:

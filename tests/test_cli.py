@@ -95,7 +95,8 @@ def test_select_and_ignore(script: Path) -> None:
     assert len(everything) >= 2
     one = sorted(everything)[0]
     assert rules_of("--select", one) == {one}
-    assert rules_of("--ignore", one) == everything - {one}
+    # ignoring a rule can uncover a sibling it outranked on the same words (one finding per span and source)
+    assert one not in rules_of("--ignore", one) and rules_of("--ignore", one) >= everything - {one}
     assert rules_of("--select", "ks-price-marketing") <= everything
     assert rules_of("--select", "disparagement") == set()
 

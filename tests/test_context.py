@@ -105,3 +105,35 @@ def test_context_clears_what_is_not_a_claim(rules, text: str) -> None:
 
 def test_a_rhetorical_question_is_still_a_claim(rules) -> None:
     assert any(f.rule == "PRC-001" for f in check_text("这不是全网最低价吗?", rules).findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["《这样吃最健康》这本书不错", "史上最差的一次购物", "前所未有的痒,太难受了", "没达到100%满意的程度"],
+)
+def test_titles_complaints_and_unmet_claims_are_not_claims(rules, text: str) -> None:
+    assert [(f.rule, f.match) for f in check_text(text, rules).findings if f.category.value == "absolute-claim"] == []
+
+
+def test_an_intensifier_with_praise_is_still_a_claim(rules) -> None:
+    assert any(f.category.value == "absolute-claim" for f in check_text("这是史上最好的面霜", rules).findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [("原价③⑨⑨,今天⑨⑨到手", "约 2.5 折"), ("原价叁佰玖拾玖今天只要九十九", "约 2.5 折")],
+)
+def test_prices_are_read_through_folding(rules, text: str, note: str) -> None:
+    findings = [f for f in check_text(text, rules).findings if f.rule == "PRC-015"]
+    assert findings and note in findings[0].message
+    assert text.startswith(findings[0].match)
+
+
+@pytest.mark.parametrize("text", ["我们一直在追求做出最好吃的辣酱", "希望有一天咱们家的大米能卖到全国第一"])
+def test_goals_are_not_claims(rules, text: str) -> None:
+    assert [(f.rule, f.match) for f in check_text(text, rules).findings] == []
+
+
+def test_a_lone_numeral_counts_things_not_money() -> None:
+    assert amount_at("一瓶", 0) is None
+    assert amount_at("一块", 0) is not None

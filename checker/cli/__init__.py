@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import catalogue, check  # noqa: F401  (importing registers the commands)
+from . import batch, catalogue, check, config, evaluate, fix, serve, suppressions  # noqa: F401  (importing registers the commands)
 from .app import app
 
 
