@@ -77,6 +77,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SENTENCE_BREAKS = frozenset("。!?;\n\r")
 
 _IDENTITY, _REPLACED = 0, 1
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,14 @@ class Folder:
             table[ord(variant)] = standard
             table[ord(variant.upper())] = standard
         self._table = table
+        # str.translate is twice as fast with a list indexed by code point as with a dict; characters
+        # beyond the list (astral planes) fall back to the dict, and only when the text has any.
+        bmp = [chr(code) for code in range(0x10000)]
+        for code, value in table.items():
+            if code < 0x10000:
+                bmp[code] = value
+        self._bmp_table = bmp
+        self._astral_table = {code: value for code, value in table.items() if code >= 0x10000}
         self._phrases = {self._translate(k): self._translate(v) for k, v in folding.phrases.items()}
         self._phrase_automaton = _phrase_automaton(self._phrases)
         self._pinyin = {k.lower(): self._translate(v) for k, v in folding.pinyin.items()}
@@ -143,7 +152,10 @@ class Folder:
         self._events = re.compile("|".join(branches))
 
     def _translate(self, text: str) -> str:
-        return text.translate(self._table)
+        translated = text.translate(self._bmp_table)
+        if self._astral_table and _ASTRAL.search(translated):
+            translated = translated.translate(self._astral_table)
+        return translated
 
     def fold(self, text: str) -> Folded:
         """Fold a text for matching (first pass)."""
