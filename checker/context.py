@@ -30,33 +30,57 @@ def _clause_start(text: str, start: int) -> int:
     return index + 1
 
 
-def preceded_by(text: str, start: int, cues: Sequence[str], reach: int = NEGATION_REACH) -> bool:
-    """A cue ends within `reach` characters before `start`, in the same clause (folded text)."""
+def cue_pattern(cues: Sequence[str]) -> re.Pattern[str] | None:
+    """One regular expression finding any of `cues` (longest first); None when there are none."""
+    if not cues:
+        return None
+    return re.compile("|".join(re.escape(cue) for cue in sorted(set(cues), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class CuePatterns:
+    """The cue lists of a ruleset's context.yml, compiled once per compiled ruleset."""
+
+    negation: re.Pattern[str] | None = None
+    quotation: re.Pattern[str] | None = None
+    self_scope: re.Pattern[str] | None = None
+    qualifiers: re.Pattern[str] | None = None
+    complaints: re.Pattern[str] | None = None
+    aspiration: re.Pattern[str] | None = None
+
+    @classmethod
+    def compile(cls, context: object) -> CuePatterns:
+        return cls(**{name: cue_pattern(getattr(context, name, ())) for name in cls.__dataclass_fields__})
+
+
+def preceded_by(text: str, start: int, cues: re.Pattern[str] | None, reach: int = NEGATION_REACH) -> bool:
+    """A cue lies within `reach` characters before `start`, in the same clause (folded text)."""
+    if cues is None:
+        return False
     left = max(_clause_start(text, start), start - reach)
-    window = text[left:start]
-    return any(cue in window for cue in cues)
+    return cues.search(text, left, start) is not None
 
 
 _SCOPE_FILLERS = frozenset("的里中内所有全部产品商品款东西系列")
 
 
-def self_scoped(text: str, start: int, cues: Sequence[str]) -> bool:
+def self_scoped(text: str, start: int, cues: re.Pattern[str] | None) -> bool:
     """本店最好的, 我们家里最畅销的: the superlative ranks the seller's own goods only.
 
     The cue must stand right before the hit, with at most two filler characters (的, 里, 中 ...)
     between: in 咱家这个洗发水是最好用的 the cue is the subject, not a scope.
     """
+    if cues is None:
+        return False
     left = max(_clause_start(text, start), start - 12)
-    for cue in cues:
-        at = text.rfind(cue, left, start)
-        if at >= 0:
-            between = text[at + len(cue) : start]
-            if len(between) <= 2 and all(char in _SCOPE_FILLERS for char in between):
-                return True
+    for match in cues.finditer(text, left, start):
+        between = text[match.end() : start]
+        if len(between) <= 2 and all(char in _SCOPE_FILLERS for char in between):
+            return True
     return False
 
 
-def negated(text: str, start: int, end: int, sentence_end: int, cues: Sequence[str]) -> bool:
+def negated(text: str, start: int, end: int, sentence_end: int, cues: re.Pattern[str] | None) -> bool:
     """不是最低价, 我们不说全网最低: the claim is denied. 这不是全网最低价吗 (a rhetorical question) is not."""
     if not preceded_by(text, start, cues):
         return False
@@ -93,20 +117,23 @@ def quoted(original: str, start: int, end: int) -> str | None:
 TITLE_QUOTES = frozenset("《")  # 《书名》: the title of a work, a name (SAMR guide: names are exempt)
 
 
-def complaint_follows(text: str, end: int, sentence_end: int, cues: Sequence[str]) -> bool:
+def complaint_follows(text: str, end: int, sentence_end: int, cues: re.Pattern[str] | None) -> bool:
     """史上最差, 前所未有的痒: an intensifier followed by a negative word is a complaint, not a claim."""
-    after = text[end : min(sentence_end, end + 4)].lstrip("的地得了")
-    return any(after.startswith(cue) for cue in cues)
+    if cues is None:
+        return False
+    after = text[end : min(sentence_end, end + 6)].lstrip("的地得了")
+    return cues.match(after) is not None
 
 
-def mentions(text: str, left: int, right: int, cues: Sequence[str]) -> bool:
-    window = text[left:right]
-    return any(cue in window for cue in cues)
+def mentions(text: str, left: int, right: int, cues: re.Pattern[str] | None) -> bool:
+    return cues is not None and cues.search(text, left, right) is not None
 
 
-def qualified(original_sentence: str, folded_sentence: str, cues: Sequence[str]) -> bool:
+def qualified(original_sentence: str, folded_sentence: str, cues: re.Pattern[str] | None) -> bool:
     """A fact limited in time (and usually place/source): 2023年某平台销量第一(数据来源…)."""
-    return _PERIOD.search(original_sentence) is not None or any(cue in folded_sentence for cue in cues)
+    if _PERIOD.search(original_sentence) is not None:
+        return True
+    return cues is not None and cues.search(folded_sentence) is not None
 
 
 # ---- prices -----------------------------------------------------------------------------------------

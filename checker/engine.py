@@ -38,6 +38,7 @@ class Rules:
     segmenter: Segmenter = field(repr=False)
     folder: Folder = field(repr=False)
     allow: tuple[str, ...] = ()  # folded allowlisted terms: a hit inside one is no finding
+    cues: context.CuePatterns = field(default_factory=context.CuePatterns, repr=False)
 
     @classmethod
     def compile(
@@ -54,7 +55,8 @@ class Rules:
         selected = select_rules(ruleset.rules, select, ignore)
         folder = Folder(ruleset.folding)
         allowed = tuple(dict.fromkeys(term for term in map(folder.fold_term, allow) if term))
-        return cls(ruleset, selected, Matcher(selected, allowed), segmenter or Segmenter(), folder, allowed)
+        cues = context.CuePatterns.compile(ruleset.context)
+        return cls(ruleset, selected, Matcher(selected, allowed), segmenter or Segmenter(), folder, allowed, cues)
 
 
 def load_rules(
@@ -193,7 +195,7 @@ class _View:
 
     def in_context(self, rule: Rule, start: int, end: int) -> bool:
         """False when the context cancels the hit: negation, quotation, self-comparison."""
-        cues = self.rules.ruleset.context
+        cues = self.rules.cues
         text = self.folded.text
         if rule.negation:
             _left, right = self.sentences.bounds(start, end)
@@ -258,7 +260,7 @@ class _View:
             level, note = rule.level, ""
             if rule.qualified_level is not None:
                 original, folded_sentence = self.original_sentence(start, end)
-                if context.qualified(original, folded_sentence, self.rules.ruleset.context.qualifiers):
+                if context.qualified(original, folded_sentence, self.rules.cues.qualifiers):
                     level, note = rule.qualified_level, QUALIFIED_NOTE
             o_start, o_end = self.folded.original_span(start, end)
             found.append(_Candidate(o_start, o_end, level, note))

@@ -166,15 +166,17 @@ class Matcher:
 
     def _collect(self, phase: Any, text: str, base: int, by_rule: dict, allowed: list, windows: list | None) -> None:  # type: ignore[type-arg]
         if phase[0] == "py":
-            spans = ((last - length + 1, last + 1, owners) for last, (length, owners) in phase[1].iter(text))
+            spans: Any = phase[1].iter(text)
+            shift = base + 1  # pyahocorasick gives (last index, value): end = last + 1
         else:
             _kind, automaton, lengths, owners_of = phase
-            spans = ((start, end, owners_of[term]) for term, start, end in _rust_matches(automaton, text))
+            spans = [(end - 1, (end - start, owners_of[term])) for term, start, end in _rust_matches(automaton, text)]
+            shift = base + 1
         allow = Role.ALLOW
         reach = self._reach
-        for start, end, owners in spans:
-            start += base
-            end += base
+        for last, (length, owners) in spans:
+            end = last + shift
+            start = end - length
             if windows is not None:
                 low, high = max(0, start - reach), end + reach
                 if windows and low <= windows[-1][1]:

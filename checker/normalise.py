@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -150,6 +150,10 @@ class Folder:
         if repeats:
             branches.append("(?P<rep>" + "|".join(f"{c}(?:{_SKIP_CLASS}*{c})+" for c in repeats) + ")")
         self._events = re.compile("|".join(branches))
+        # Where any event may be: one character class, which the regex engine scans for in C. Most runs
+        # are plain separators (spaces, punctuation inside terms) and are dropped without the events regex.
+        self._runs = re.compile("[a-z" + re.escape(SEPARATORS + "".join(map(self._translate, folding.repeats))) + _EMOJI + ".]+")
+        self._skip_only = re.compile(_SKIP_CLASS + "+")
 
     def _translate(self, text: str) -> str:
         translated = text.translate(self._bmp_table)
@@ -192,6 +196,17 @@ class Folder:
         pieces.append(translated[position:])
         return "".join(pieces)
 
+    def _event_spans(self, text: str) -> Iterator[tuple[int, int, str | None, str]]:
+        """(begin, end, kind, text) of every place folding may change, in order."""
+        skip_only = self._skip_only
+        for run in self._runs.finditer(text):
+            begin, finish = run.span()
+            if skip_only.fullmatch(text, begin, finish):
+                yield begin, finish, "skip", run.group()
+                continue
+            for event in self._events.finditer(text, begin, finish):
+                yield event.start(), event.end(), event.lastgroup, event.group()
+
     def _fold(self, text: str, *, skip_wedged: bool) -> Folded:
         pieces: list[str] = []
         starts: list[int] = []
@@ -209,14 +224,12 @@ class Folder:
                 segments.append((length, original_start, original_end - original_start, _IDENTITY))
                 length += original_end - original_start
 
-        for event in self._events.finditer(text):
-            begin, finish = event.span()
-            kind = event.lastgroup
+        for begin, finish, kind, group in self._event_spans(text):
             replacement: str | None = None
             if kind == "latin":
                 before = text[begin - 1] if begin else ""
                 after = text[finish] if finish < len(text) else ""
-                letters = event.group(0)
+                letters = group
                 if letters in self._pinyin and (_is_cjk(before) or _is_cjk(after)):
                     replacement = self._pinyin[letters]
                 elif len(letters) <= 3 and _is_cjk(before) and _is_cjk(after):
@@ -229,10 +242,10 @@ class Folder:
                     continue
                 else:
                     continue
-            elif kind == "skip" and "." in event.group(0) and _decimal_point(text, begin, finish):
+            elif kind == "skip" and "." in group and _decimal_point(text, begin, finish):
                 continue
             elif kind == "rep":
-                replacement = event.group(0)[0]
+                replacement = group[0]
             keep(position, begin)
             if replacement is not None:
                 pieces.append(replacement)

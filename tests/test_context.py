@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker import check_text
-from checker.context import amount_at, discount_note, negated, quoted, self_scoped
+from checker.context import amount_at, cue_pattern, discount_note, negated, quoted, self_scoped
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_discount_note() -> None:
 
 
 def test_negation_needs_a_cue_in_the_same_clause_and_no_rhetorical_question() -> None:
-    cues = ["不是", "不说"]
+    cues = cue_pattern(["不是", "不说"])
     text = "这不是全网最低价"
     assert negated(text, 3, 8, len(text), cues)
     text = "这不是全网最低价吗"
@@ -64,7 +64,7 @@ def test_quoted() -> None:
 
 
 def test_self_scope_must_stand_right_before_the_superlative() -> None:
-    cues = ["本店", "我们家"]
+    cues = cue_pattern(["本店", "我们家"])
     assert self_scoped("本店最好的一款", 2, cues)
     assert self_scoped("我们家里最畅销", 4, cues)
     assert not self_scoped("我们家这个洗发水是最好用的", 9, cues)
