@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .engine import Rules, check_text
+from .engine import Rules, check_text, rebase
 from .inputs.tables import Row, Undecodable, type_name
-from .match import Role
 from .model import Finding, Level
 
 CHUNK_RECORDS = 512  # records per chunk when checking in this process
@@ -144,38 +143,46 @@ def check_items(items: Sequence[Item], rules: Rules) -> list[RecordResult]:
             position += len(text) + 1
     suspect: set[tuple[int, int]] = set()  # texts the joined scan cannot clear
     if pieces:
-        joined = "\n".join(pieces)
-        for folded in _folds(joined, rules):
-            original = folded.original_offset
-            for start, _end, role, _rule in rules.matcher.hits(folded.text):
-                if role is Role.PATTERN:
-                    suspect.add(owners[bisect_right(starts, original(start)) - 1])
+        folded = rules.folder.fold("\n".join(pieces))
+        original = folded.original_offset
+        for last in rules.matcher.pattern_ends(folded.text):
+            suspect.add(owners[bisect_right(starts, original(last)) - 1])
+        for position in folded.wedged:  # letters wedged in a term: check_text runs its second pass
+            suspect.add(owners[bisect_right(starts, position) - 1])
+    findings = _check_suspects(items, sorted(suspect), rules)
     results: list[RecordResult] = []
     for item_index, (row, record_id, texts, error) in enumerate(items):
         if error is not None:
             results.append(RecordResult(row, record_id, Verdict.ERROR, (), error))
             continue
         found: list[FieldFinding] = []
-        for text_index, (name, text) in enumerate(texts):
-            if (item_index, text_index) in suspect:
-                found.extend(FieldFinding(name, finding) for finding in check_text(text, rules).findings)
+        for text_index, (name, _text) in enumerate(texts):
+            found.extend(FieldFinding(name, finding) for finding in findings.get((item_index, text_index), ()))
         results.append(RecordResult(row, record_id, verdict_of(found), tuple(found)))
     return results
 
 
-def _folds(text: str, rules: Rules) -> list[Any]:
-    """The folded views of `text` that the engine scans: the plain fold, and the wedged-letters pass."""
-    folder = getattr(rules, "folder", None)
-    if folder is None:
-        from .normalise import fold
+def _check_suspects(
+    items: Sequence[Item], suspects: Sequence[tuple[int, int]], rules: Rules
+) -> dict[tuple[int, int], list[Finding]]:
+    """Findings of the texts that may hold one, from ONE check_text over them joined with "\n".
 
-        return [fold(text)]
-    views = [folder.fold(text)]
-    wedged = getattr(folder, "fold_wedged", None)
-    second = wedged(text) if wedged is not None else None
-    if second is not None:
-        views.append(second)
-    return views
+    A line break ends every sentence and clause, and no term, window or quote crosses it, so each
+    text gets exactly the findings `check_text(text)` gives it; they are rebased onto the text.
+    """
+    if not suspects:
+        return {}
+    texts = [items[item][2][index][1] for item, index in suspects]
+    starts: list[int] = []
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 1
+    found: dict[tuple[int, int], list[Finding]] = {}
+    for finding in check_text("\n".join(texts), rules).findings:
+        at = bisect_right(starts, finding.start) - 1
+        found.setdefault(suspects[at], []).append(rebase(finding, texts[at], starts[at]))
+    return found
 
 
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

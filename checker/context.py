@@ -145,8 +145,8 @@ _NUMBER = re.compile(
     r"(?P<arabic>\d+(?:\.\d+)?)\s*(?P<scale>[万千kKwW](?![a-zA-Z]))?"
     r"|(?P<chinese>[零〇一二两三四五六七八九十百千万]+)"
 )
-_LEAD = re.compile(r"[\s::是为要才卖价只仅需¥$￥rmbRMB的]*")
-_PRICE_UNIT = re.compile(r"\s*(?:多|来|余)?\s*(?:元|块钱?|米|圆|rmb|RMB)?(?:多|出头|左右)?")
+_LEAD = re.compile(r"[ \t::是为要才卖价只仅需¥$￥rmbRMB的]*")  # never across a line break
+_PRICE_UNIT = re.compile(r"[ \t]*(?:多|来|余)?[ \t]*(?:元|块钱?|米|圆|rmb|RMB)?(?:多|出头|左右)?")
 
 
 def _chinese_integer(numeral: str) -> int | None:

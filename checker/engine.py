@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -367,6 +368,18 @@ def check_text(text: str, rules: Rules, *, path: str | None = None) -> Report:
     findings = _one_per_source(findings)
     findings.sort(key=Finding.sort_key)
     return Report(tuple(findings), (), 1 if path is not None else 0)
+
+
+def rebase(finding: Finding, text: str, base: int) -> Finding:
+    """A finding of a text that was checked inside a longer one (at `base`), with offsets, line and
+    column counted in `text` itself."""
+    start, end = finding.start - base, finding.end - base
+    lines = _Lines(text)
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end - 1)
+    return dataclasses.replace(
+        finding, start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column
+    )
 
 
 def _one_per_source(findings: list[Finding]) -> list[Finding]:

@@ -164,6 +164,16 @@ class Matcher:
                 self._collect(context, folded_text[start:end], start, by_rule, allowed, None)
         return by_rule, allowed
 
+    def pattern_ends(self, folded_text: str) -> list[int]:
+        """The folded index of the last character of every pattern hit: enough to tell which texts
+        of a batch can hold a finding."""
+        patterns = self._phases[0]
+        if patterns is None:
+            return []
+        if patterns[0] == "py":
+            return [last for last, _value in patterns[1].iter(folded_text)]
+        return [end - 1 for _term, _start, end in _rust_matches(patterns[1], folded_text)]
+
     def _collect(self, phase: Any, text: str, base: int, by_rule: dict, allowed: list, windows: list | None) -> None:  # type: ignore[type-arg]
         if phase[0] == "py":
             spans: Any = phase[1].iter(text)
