@@ -66,12 +66,16 @@ class JsonlWriter:
 
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
+        self._encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
+        self._path: str | None = None
+        self._prefix = ""
 
     def write(self, path: str, result: RecordResult) -> None:
-        prefix = '{"file": ' + json.dumps(path, ensure_ascii=False)
+        if path != self._path:
+            self._path, self._prefix = path, '{"file": ' + self._encode(path)
         if result.verdict is Verdict.PASS and not result.findings:  # the common case, kept cheap
             self._stream.write(
-                f'{prefix}, "row": {result.row}, "id": {json.dumps(result.id, ensure_ascii=False)}, '
+                f'{self._prefix}, "row": {result.row}, "id": {self._encode(result.id)}, '
                 '"verdict": "pass", "findings": [], "error": null}\n'
             )
             return
@@ -83,7 +87,7 @@ class JsonlWriter:
             "findings": [finding_json(item.field, item.finding) for item in result.findings],
             "error": result.error,
         }
-        self._stream.write(json.dumps(document, ensure_ascii=False) + "\n")
+        self._stream.write(self._encode(document) + "\n")
 
     def close(self, summary: Summary) -> None:
         pass
