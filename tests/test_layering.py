@@ -6,7 +6,12 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
-CORE = ["model", "loading", "normalise", "segment", "match", "engine", "files", "inputs/__init__", "inputs/text", "__init__"]
+# Every module of the library: everything but the front ends (cli/, server) and the output formats (report/).
+CORE = sorted(
+    str(path.relative_to(PACKAGE).with_suffix(""))
+    for path in PACKAGE.rglob("*.py")
+    if not str(path.relative_to(PACKAGE)).startswith(("cli/", "report/", "__main__", "server"))
+)
 
 
 def imports(module: str) -> set[str]:
