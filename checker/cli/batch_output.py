@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from ..batch import VERDICTS, RecordResult, Verdict
 from ..model import Finding
+from ..report.json import finding_dict
 
 SCHEMA_VERSION = 1
 COLUMNS = (
@@ -24,23 +25,10 @@ XLSX_MAX_ROWS = 1_048_576
 
 
 def finding_json(name: str, finding: Finding) -> dict[str, Any]:
-    return {
-        "field": name,
-        "start": finding.start,
-        "end": finding.end,
-        "line": finding.line,
-        "column": finding.column,
-        "end_line": finding.end_line,
-        "end_column": finding.end_column,
-        "rule": finding.rule,
-        "category": finding.category.value,
-        "level": finding.level.value,
-        "message": finding.message,
-        "match": finding.match,
-        "suggestions": list(finding.suggestions),
-        "notice": {"id": finding.notice.id, "title": finding.notice.title, "source": finding.notice.source},
-        "clause": finding.clause,
-    }
+    """A finding of a record's field: the JSON contract's finding, with the field name for its path."""
+    document = finding_dict(finding)
+    del document["path"]
+    return {"field": name, **document}
 
 
 def record_rows(path: str, result: RecordResult) -> list[list[Any]]:
