@@ -6,11 +6,11 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
-# Every module of the library: everything but the front ends (cli/, server) and the output formats (report/).
+# Every module of the library: everything but the front ends (cli/, server, service) and the output formats (report/).
 CORE = sorted(
     str(path.relative_to(PACKAGE).with_suffix(""))
     for path in PACKAGE.rglob("*.py")
-    if not str(path.relative_to(PACKAGE)).startswith(("cli/", "report/", "__main__", "server"))
+    if not str(path.relative_to(PACKAGE)).startswith(("cli/", "report/", "__main__", "server", "service"))
 )
 
 
