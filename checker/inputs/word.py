@@ -6,11 +6,12 @@ The checked text is the paragraphs joined by line breaks; each finding also name
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .text import InputError
+from .text import InputError, read_bytes
 
 
 def _paragraphs(container: Any) -> Iterator[Any]:
@@ -36,14 +37,9 @@ def read_paragraphs(path: str | Path) -> list[str]:
         import docx
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise InputError("reading .docx needs python-docx (pip install python-docx)") from None
+    data = read_bytes(path)  # the same one-line reasons (missing, folder, permission) and size limit as text
     try:
-        document = docx.Document(str(path))
-    except FileNotFoundError:
-        raise InputError("no such file or folder") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except IsADirectoryError:
-        raise InputError("is a folder") from None
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zipfile, KeyError, lxml and its own errors for broken files
         raise InputError(f"not a readable .docx Word document ({type(exc).__name__})") from None
     return [paragraph.text for paragraph in _paragraphs(document)]
