@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any
 
 from .engine import Rules, check_text, rebase
-from .inputs.tables import Row, Undecodable, type_name
+from .inputs.tables import Block, BlockSpec, Row, Undecodable, block_reader, delimited_cells, parse_block, row_values, type_name, undecodable
 from .model import Finding, Level
 
 CHUNK_RECORDS = 512  # records per chunk when checking in this process
@@ -63,6 +63,9 @@ class RecordResult:
     verdict: Verdict
     findings: tuple[FieldFinding, ...] = ()
     error: str | None = None  # set when verdict is ERROR: missing field, wrong type, unreadable row
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a plain argument tuple: results cross processes by the million
+        return (RecordResult, (self.row, self.id, self.verdict, self.findings, self.error))
 
 
 def verdict_of(findings: Iterable[FieldFinding]) -> Verdict:
@@ -185,6 +188,48 @@ def _check_suspects(
     return found
 
 
+@dataclass(frozen=True)
+class BlockJob:
+    """Checking a block of a table's bytes where it runs: parsing, picking fields and checking all
+    happen in the worker process, so the parent only reads bytes and writes results."""
+
+    spec: BlockSpec
+    block: Block
+    fields: tuple[str, ...] | None
+    id_field: str | None
+
+    def items(self) -> Iterator[Item]:
+        columns = self.spec.columns
+        wanted = ([self.id_field] if self.id_field is not None else []) + list(self.fields or ())
+        if columns is None or self.fields is None or not set(wanted) <= set(columns):
+            return items_of(parse_block(self.spec, self.block), self.fields, self.id_field)
+        return self._named_items(columns)
+
+    def _named_items(self, columns: tuple[str, ...]) -> Iterator[Item]:
+        """The common case of a CSV or TSV block with named fields, straight from the cells: the
+        same items as `prepare` makes from rows, without building a row mapping per record."""
+        assert self.fields is not None
+        id_at = None if self.id_field is None else columns.index(self.id_field)
+        named = [(name, columns.index(name)) for name in self.fields]
+        reader = block_reader(self.spec, self.block)
+        for number, cells, error in delimited_cells(reader, len(columns), self.block.first_line - 1):
+            if cells is None:
+                yield number, None, (), error
+            elif len(cells) < len(columns) or undecodable("".join(cells)):  # short or undecodable: the general path
+                yield prepare(row_values(columns, cells), number, self.fields, self.id_field)
+            else:
+                texts = tuple((name, cells[at]) for name, at in named if cells[at])
+                yield number, None if id_at is None else cells[id_at], texts, None
+
+
+Job = list[Item] | BlockJob  # a chunk of prepared items, or a block of raw records
+
+
+def check_job(job: Job, rules: Rules) -> list[RecordResult]:
+    """The results of a chunk of items or of a block's records, in order."""
+    return check_items(job if isinstance(job, list) else list(job.items()), rules)
+
+
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     chunk: list[Item] = []
     for item in items:
@@ -256,9 +301,9 @@ def _start_worker(blob: bytes) -> None:
     _worker_rules = loads_rules(blob)
 
 
-def _work(items: list[Item]) -> list[RecordResult]:
+def _work(job: Job) -> list[RecordResult]:
     assert _worker_rules is not None
-    return check_items(items, _worker_rules)
+    return check_job(job, _worker_rules)
 
 
 class ParallelChecker:
@@ -293,7 +338,7 @@ class ParallelChecker:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def map(self, chunks: Iterable[tuple[list[Item], Any]]) -> Iterator[tuple[list[RecordResult], Any]]:
+    def map(self, chunks: Iterable[tuple[Job, Any]]) -> Iterator[tuple[list[RecordResult], Any]]:
         pending: deque[tuple[Future[list[RecordResult]], Any]] = deque()
         for chunk, tag in chunks:
             pending.append((self._executor.submit(_work, chunk), tag))
@@ -314,9 +359,9 @@ def default_jobs() -> int:
 
 
 def run_chunks(
-    chunks: Iterable[tuple[list[Item], Any]], rules: Rules, jobs: int, *, on_start: Callable[[], None] | None = None
+    chunks: Iterable[tuple[Job, Any]], rules: Rules, jobs: int, *, on_start: Callable[[], None] | None = None
 ) -> Iterator[tuple[list[RecordResult], Any]]:
-    """Check (chunk, tag) pairs in this process (jobs 1) or in worker processes; yields (results, tag) in order.
+    """Check (job, tag) pairs in this process (jobs 1) or in worker processes; yields (results, tag) in order.
 
     `on_start` runs once the workers are up (and before any chunk is read): start threads there.
     """
@@ -324,7 +369,7 @@ def run_chunks(
         if on_start is not None:
             on_start()
         for chunk, tag in chunks:
-            yield check_items(chunk, rules), tag
+            yield check_job(chunk, rules), tag
         return
     with ParallelChecker(rules, jobs) as pool:
         if on_start is not None:

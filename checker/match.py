@@ -15,6 +15,7 @@ is the default and why.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
 from typing import Any
@@ -38,7 +39,9 @@ PYAHOCORASICK = "pyahocorasick"
 AHOCORASICK_RS = "ahocorasick_rs"
 BACKENDS = (PYAHOCORASICK, AHOCORASICK_RS)
 # The default backend: see docs/performance.md for the end-to-end measurement behind the choice.
-DEFAULT_BACKEND = PYAHOCORASICK
+# LIVELINT_MATCHER=pyahocorasick|ahocorasick_rs overrides it for a run (the compiled-rules cache
+# keys on it).
+DEFAULT_BACKEND = os.environ.get("LIVELINT_MATCHER") or PYAHOCORASICK
 # Characters per call of the Rust backend (it allocates 8 bytes per input byte of one call).
 CHUNK = 1_000_000
 # Overlap of the Rust backend's chunks: more than the longest term.
@@ -199,6 +202,8 @@ class Matcher:
                     continue
                 roles = by_rule.get(index)
                 if roles is None:
+                    if windows is None:
+                        continue  # a context term of a rule without a pattern hit: it cannot matter
                     roles = by_rule[index] = {}
                 found = roles.get(role)
                 if found is None:

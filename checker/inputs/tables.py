@@ -4,6 +4,12 @@ A row number is what a person sees when opening the file: the line where a CSV, 
 starts (the header is line 1), the sheet row of an XLSX file. A row that cannot be read (bad JSON,
 more cells than the header, undecodable bytes...) is yielded with an `error` and reading goes on;
 only a file that cannot be opened at all raises `InputError`.
+
+CSV, TSV and JSONL files in an encoding where line breaks, quotes and delimiters are single ASCII
+bytes (UTF-8, GB18030, GBK, Big5...) are read as `Block`s: runs of whole records cut at a record
+boundary, with the line number they start on. `parse_block` turns a block into rows anywhere (a
+batch worker process parses its own blocks, so the parent only reads bytes). Other encodings
+(UTF-16, UTF-32) are read as one stream.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -30,6 +36,9 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SNIFF_BYTES = 1 << 16
+BLOCK_BYTES = 1 << 18  # bytes per block read (a block grows until it holds one whole record)
+# Encodings whose multi-byte characters never contain the bytes of \n, \r, ", "," or a tab.
+_BLOCK_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "ascii", "iso8859-1", "cp1252"})
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 csv.field_size_limit(100_000_000)
 
@@ -58,6 +67,59 @@ class Row:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class BlockSpec:
+    """How to parse the blocks of one table: its format, encoding and header columns."""
+
+    format: str  # csv | tsv | jsonl
+    encoding: str
+    columns: tuple[str, ...] | None  # None for JSONL
+
+
+@dataclass(frozen=True)
+class Block:
+    """Whole records of a table: their bytes, the line the first starts on, the file offset after them."""
+
+    first_line: int
+    data: bytes
+    end: int
+
+
+def _records_pattern(delimiter: bytes) -> re.Pattern[bytes]:
+    """Matches a run of whole delimited records from a record boundary, as Python's csv module reads
+    them: a field is quoted only when it starts with a quote, and a quoted field may hold line breaks."""
+    d = re.escape(delimiter)
+    quoted = rb'"(?:[^"]|"")*"[^' + d + rb"\r\n]*"
+    plain = rb'[^' + d + rb'\r\n"][^' + d + rb"\r\n]*"
+    field = rb"(?:" + quoted + rb"|" + plain + rb")?"
+    return re.compile(rb"(?:" + field + rb"(?:" + d + field + rb")*\r?\n)*")
+
+
+_RECORDS = {"csv": _records_pattern(b","), "tsv": _records_pattern(b"\t")}
+
+
+def _whole_records(fmt: str, data: bytes) -> int:
+    """The length of the longest prefix of `data` made of whole records (0 when there is none)."""
+    if fmt == "jsonl" or b'"' not in data:
+        return data.rfind(b"\n") + 1
+    match = _RECORDS[fmt].match(data)
+    return match.end() if match else 0
+
+
+def _line_count(data: bytes) -> int:
+    """Lines in `data` as Python's readers count them: \n, \r\n and a lone \r each end one."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def parse_block(spec: BlockSpec, block: Block) -> Iterator[Row]:
+    """The rows of a block, with their row numbers in the file: the same rows reading the whole file gives."""
+    offset = block.first_line - 1
+    if spec.format == "jsonl":
+        return _jsonl_rows(block.data.split(b"\n"), spec.encoding, offset)
+    assert spec.columns is not None
+    return _delimited_rows(block_reader(spec, block), spec.columns, offset)
+
+
 def table_format(path: str | Path, given: str | None = None) -> str:
     """The format of a table file: `given`, else from its extension; InputError when unknown."""
     if given is not None:
@@ -78,7 +140,10 @@ class Table:
         self.format = table_format(path, format)
         self.columns: tuple[str, ...] | None = None  # None for JSONL: each record has its own keys
         self.size = 0  # progress units in total: bytes, or rows for XLSX
+        self.spec: BlockSpec | None = None  # set when the table is read as blocks (see `blocks`)
         self._raw: BinaryIO | None = None
+        self._pending = b""  # bytes read past the last whole record
+        self._line = 1  # the line the next block starts on
         self._workbook: Any = None
         self._rows: Iterator[Row]
         try:
@@ -158,78 +223,91 @@ class Table:
             raise InputError(f"looks like a zip or XLSX file, not {self.format.upper()}")
         self._raw.seek(0)
         encoding = self._encoding(given)
+        dialect = "excel-tab" if self.format == "tsv" else "excel"
+        if codecs.lookup(encoding).name not in _BLOCK_ENCODINGS:
+            return self._stream_rows(encoding, dialect)
+        head = self._next_block()
+        if head is None:
+            raise InputError("empty file: no header row")
+        first = head.data.splitlines(keepends=True)[0]
+        reader = csv.reader(io.StringIO(first.decode(encoding, errors="surrogateescape"), newline=""), dialect=dialect)
+        header = self._read_header(reader)
+        if first.count(b'"') % 2 or not first.endswith((b"\n", b"\r")):  # a header holding a line break
+            return self._stream_rows(encoding, dialect)
+        self.columns = _header(header, undecodable=any(_UNDECODABLE.search(cell) for cell in header))
+        self._pending = head.data[len(first) :] + self._pending
+        self._line = 2
+        self.spec = BlockSpec(self.format, "utf-8" if encoding == "utf-8-sig" else encoding, self.columns)
+        return self._block_rows()
+
+    def _stream_rows(self, encoding: str, dialect: str) -> Iterator[Row]:
+        """Rows read through one decoding stream: UTF-16, UTF-32, or a header holding a line break."""
+        assert self._raw is not None
+        self._raw.seek(0)
+        self._pending, self._line = b"", 1
         stream = io.TextIOWrapper(self._raw, encoding=encoding, errors="surrogateescape", newline="")  # type: ignore[arg-type]
-        reader = csv.reader(stream, dialect="excel-tab" if self.format == "tsv" else "excel")
+        reader = csv.reader(stream, dialect=dialect)
+        header = self._read_header(reader)
+        self.columns = _header(header, undecodable=any(_UNDECODABLE.search(cell) for cell in header))
+        return _delimited_rows(reader, self.columns, 0)
+
+    @staticmethod
+    def _read_header(reader: Any) -> list[str]:
         try:
-            header = next(reader)
+            return list(next(reader))
         except StopIteration:
             raise InputError("empty file: no header row") from None
         except csv.Error as exc:
             raise InputError(f"row 1: cannot read the header: {exc}") from None
-        self.columns = _header(header, undecodable=any(_UNDECODABLE.search(cell) for cell in header))
-        return self._delimited_rows(reader, self.columns)
-
-    @staticmethod
-    def _delimited_rows(reader: Any, columns: tuple[str, ...]) -> Iterator[Row]:
-        width = len(columns)
-        last_line = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                if reader.line_num == last_line:  # no progress: give up on the rest of the file
-                    yield Row(last_line + 1, None, f"cannot read the rest of the file: {exc}")
-                    return
-                yield Row(last_line + 1, None, f"malformed row: {exc}")
-                last_line = reader.line_num
-                continue
-            number = last_line + 1
-            last_line = reader.line_num
-            if not cells:  # a blank line
-                continue
-            if len(cells) > width:
-                yield Row(number, None, f"{len(cells)} cells, but the header has {width} columns")
-                continue
-            values: dict[str, Any] = dict(zip(columns, cells))
-            if _UNDECODABLE.search("".join(cells)):
-                for column, cell in values.items():
-                    if _UNDECODABLE.search(cell):
-                        values[column] = Undecodable(column)
-            yield Row(number, values)
 
     # ---- JSONL ---------------------------------------------------------------------------------
 
     def _jsonl(self, given: str | None) -> Iterator[Row]:
+        assert self._raw is not None
         encoding = given or "utf-8"
         try:
-            codecs.lookup(encoding)
+            name = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}") from None
-        return self._jsonl_rows(encoding)
+        if name not in _BLOCK_ENCODINGS:
+            return _jsonl_rows(self._raw, encoding, 0)
+        if self._raw.read(3) != codecs.BOM_UTF8:
+            self._raw.seek(0)
+        self.spec = BlockSpec("jsonl", "utf-8" if name == "utf-8-sig" else encoding, None)
+        return self._block_rows()
 
-    def _jsonl_rows(self, encoding: str) -> Iterator[Row]:
+    # ---- blocks --------------------------------------------------------------------------------
+
+    def blocks(self, size: int | None = None) -> Iterator[Block]:
+        """The rest of the table as blocks of whole records (only when `spec` is set); parse each with
+        `parse_block(table.spec, block)`. Rows and blocks share one reading position: use one or the other."""
+        if self.spec is None:
+            raise ValueError("this table is not read as blocks")
+        while (block := self._next_block(size or BLOCK_BYTES)) is not None:
+            yield block
+
+    def _block_rows(self) -> Iterator[Row]:
+        assert self.spec is not None
+        for block in self.blocks(BLOCK_BYTES):
+            yield from parse_block(self.spec, block)
+
+    def _next_block(self, size: int | None = None) -> Block | None:
+        """The next run of whole records: at least `size` bytes read, cut after the last whole record
+        (a record longer than `size` makes the block grow); the file's tail is the last block."""
         assert self._raw is not None
-        for number, line in enumerate(self._raw, 1):
-            if number == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8) :]
-            if not line.strip():
-                continue
-            try:
-                text = line.decode(encoding)
-            except UnicodeDecodeError as exc:
-                yield Row(number, None, f"not valid {encoding} (byte {exc.start + 1} of the line)")
-                continue
-            try:
-                value = json.loads(text)
-            except ValueError as exc:
-                yield Row(number, None, f"not valid JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})")
-                continue
-            if not isinstance(value, dict):
-                yield Row(number, None, f"a JSON {_type_name(value)}, not an object")
-                continue
-            yield Row(number, value)
+        data = self._pending
+        while True:
+            more = self._raw.read(size or BLOCK_BYTES)
+            data += more
+            cut = _whole_records(self.format, data) if more else len(data)
+            if cut or not more:
+                break
+        self._pending = data[cut:]
+        if not cut:
+            return None
+        block = Block(self._line, data[:cut], self._raw.tell() - len(self._pending))
+        self._line += block.data.count(b"\n") if self.format == "jsonl" else _line_count(block.data)
+        return block
 
     # ---- XLSX ----------------------------------------------------------------------------------
 
@@ -282,6 +360,85 @@ class Table:
                 yield Row(number, None, f"a value beyond the header's {width} columns")
                 continue
             yield Row(number, {column: value for column, value in zip(columns, values) if value is not None})
+
+
+def _delimited_rows(reader: Any, columns: tuple[str, ...], offset: int) -> Iterator[Row]:
+    """Rows from a csv reader; `offset` is the number of file lines before the reader's first line."""
+    for number, cells, error in delimited_cells(reader, len(columns), offset):
+        if cells is None:
+            yield Row(number, None, error)
+            continue
+        yield Row(number, row_values(columns, cells))
+
+
+def row_values(columns: tuple[str, ...], cells: list[str]) -> dict[str, Any]:
+    """A record's values by column, undecodable cells marked as `Undecodable`."""
+    values: dict[str, Any] = dict(zip(columns, cells))
+    if _UNDECODABLE.search("".join(cells)):
+        for column, cell in values.items():
+            if _UNDECODABLE.search(cell):
+                values[column] = Undecodable(column)
+    return values
+
+
+def delimited_cells(reader: Any, width: int, offset: int) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(row number, cells, None) per record of a csv reader, or (row number, None, why) for a record
+    that cannot be read; blank lines are skipped. Undecodable bytes stay as surrogates in the cells."""
+    last_line = reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if reader.line_num == last_line:  # no progress: give up on the rest of the input
+                yield offset + last_line + 1, None, f"cannot read the rest of the file: {exc}"
+                return
+            yield offset + last_line + 1, None, f"malformed row: {exc}"
+            last_line = reader.line_num
+            continue
+        number = offset + last_line + 1
+        last_line = reader.line_num
+        if not cells:  # a blank line
+            continue
+        if len(cells) > width:
+            yield number, None, f"{len(cells)} cells, but the header has {width} columns"
+            continue
+        yield number, cells, None
+
+
+def block_reader(spec: BlockSpec, block: Block) -> Any:
+    """A csv reader over a CSV or TSV block."""
+    text = block.data.decode(spec.encoding, errors="surrogateescape")
+    return csv.reader(io.StringIO(text, newline=""), dialect="excel-tab" if spec.format == "tsv" else "excel")
+
+
+def undecodable(cell: str) -> bool:
+    """The cell holds bytes that were not valid in the file's encoding."""
+    return _UNDECODABLE.search(cell) is not None
+
+
+def _jsonl_rows(lines: Iterable[bytes], encoding: str, offset: int) -> Iterator[Row]:
+    """Rows from the lines of a JSONL file; `offset` is the number of file lines before the first."""
+    for number, line in enumerate(lines, offset + 1):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
+        if not line.strip():
+            continue
+        try:
+            text = line.decode(encoding)
+        except UnicodeDecodeError as exc:
+            yield Row(number, None, f"not valid {encoding} (byte {exc.start + 1} of the line)")
+            continue
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            yield Row(number, None, f"not valid JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})")
+            continue
+        if not isinstance(value, dict):
+            yield Row(number, None, f"a JSON {_type_name(value)}, not an object")
+            continue
+        yield Row(number, value)
 
 
 def _row_of(cells: Any) -> int:
