@@ -226,8 +226,23 @@ Job = list[Item] | BlockJob  # a chunk of prepared items, or a block of raw reco
 
 
 def check_job(job: Job, rules: Rules) -> list[RecordResult]:
-    """The results of a chunk of items or of a block's records, in order."""
-    return check_items(job if isinstance(job, list) else list(job.items()), rules)
+    """The results of a chunk of items or of a block's records, in order.
+
+    Should checking ever raise (a bug), the chunk is checked record by record and only the records
+    that raise get verdict `error` with the reason: one odd listing never stops a run.
+    """
+    items = job if isinstance(job, list) else list(job.items())
+    try:
+        return check_items(items, rules)
+    except Exception:  # noqa: BLE001 - isolate the record that raises, below
+        pass
+    results: list[RecordResult] = []
+    for item in items:
+        try:
+            results.extend(check_items([item], rules))
+        except Exception as exc:  # noqa: BLE001 - reported on the record, never silently dropped
+            results.append(RecordResult(item[0], item[1], Verdict.ERROR, (), f"internal error while checking: {type(exc).__name__}: {exc}"))
+    return results
 
 
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -306,28 +321,46 @@ def _work(job: Job) -> list[RecordResult]:
     return check_job(job, _worker_rules)
 
 
+MAX_RESTARTS = 3  # worker pools rebuilt after a worker died, per run, before giving up
+
+
+class WorkerDied(RuntimeError):
+    """Worker processes kept dying (killed, out of memory): the run cannot go on."""
+
+
 class ParallelChecker:
     """Worker processes that each load the compiled rules once and check chunks of items.
 
     `map` yields (results, tag) per chunk in input order, with at most `window` chunks in flight.
+    When a worker process dies (SIGKILL, out of memory), the pool is rebuilt and every chunk not yet
+    returned is checked again, in order, so no result is lost or duplicated; after MAX_RESTARTS
+    rebuilds `WorkerDied` is raised. `work` is the function run on each chunk (a module-level
+    function of one argument); it defaults to checking the chunk with the rules.
     """
 
-    def __init__(self, rules: Rules, jobs: int, *, window: int | None = None) -> None:
+    def __init__(self, rules: Rules, jobs: int, *, window: int | None = None, work: Callable[[Any], Any] | None = None) -> None:
         import multiprocessing
 
         from .cache import dumps_rules
 
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.jobs = max(1, jobs)
         self.window = window or self.jobs * 3
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=context, initializer=_start_worker, initargs=(dumps_rules(rules),)
+        self.restarts = 0
+        self._work = work or _work
+        self._blob = dumps_rules(rules)
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=self._context, initializer=_start_worker, initargs=(self._blob,)
         )
         # Start every worker now, before the caller starts threads (a progress bar): forking a process
         # that runs threads is unsafe.
-        for future in [self._executor.submit(_work, []) for _ in range(self.jobs)]:
+        for future in [executor.submit(_work, []) for _ in range(self.jobs)]:
             future.result()
+        return executor
 
     def __enter__(self) -> ParallelChecker:
         return self
@@ -339,15 +372,38 @@ class ParallelChecker:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def map(self, chunks: Iterable[tuple[Job, Any]]) -> Iterator[tuple[list[RecordResult], Any]]:
-        pending: deque[tuple[Future[list[RecordResult]], Any]] = deque()
+        pending: deque[list[Any]] = deque()  # [chunk, tag, future], oldest first
         for chunk, tag in chunks:
-            pending.append((self._executor.submit(_work, chunk), tag))
+            pending.append([chunk, tag, self._executor.submit(self._work, chunk)])
             if len(pending) >= self.window:
-                future, done_tag = pending.popleft()
-                yield future.result(), done_tag
+                yield self._oldest(pending)
         while pending:
-            future, done_tag = pending.popleft()
-            yield future.result(), done_tag
+            yield self._oldest(pending)
+
+    def _oldest(self, pending: deque[list[Any]]) -> tuple[list[RecordResult], Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        while True:
+            chunk, tag, future = pending[0]
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                self._restart(pending)
+                continue
+            pending.popleft()
+            return results, tag
+
+    def _restart(self, pending: deque[list[Any]]) -> None:
+        """A worker died: start a new pool and send it every chunk not yet returned, in order."""
+        self.restarts += 1
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self.restarts > MAX_RESTARTS:
+            raise WorkerDied(
+                f"a worker process died {self.restarts} times (killed, or out of memory); the run stopped"
+            )
+        self._executor = self._start()
+        for entry in pending:
+            entry[2] = self._executor.submit(self._work, entry[0])
 
 
 def default_jobs() -> int:

@@ -141,27 +141,33 @@ def write_big_csv(path: Path, rows: int) -> None:
         writer.writerows([f"S{n}", titles[n % 4] * 2] for n in range(rows))
 
 
-def test_ctrl_c_leaves_no_partial_report(tmp_path: Path) -> None:
+def test_ctrl_c_leaves_no_report_and_resume_finishes_it(tmp_path: Path) -> None:
     source = tmp_path / "big.csv"
     write_big_csv(source, 400_000)
     output = tmp_path / "report.jsonl"
     env = {**os.environ, "LIVELINT_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "checker", "batch", str(source), "--id-field", "sku", "-o", str(output), "--jobs", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=tmp_path,
-    )
-    deadline = time.monotonic() + 30
-    while not list(tmp_path.glob(".report.jsonl.*.part")) and time.monotonic() < deadline and process.poll() is None:
+    command = [sys.executable, "-m", "checker", "batch", str(source), "--id-field", "sku", "-o", str(output), "--jobs", "2", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    checkpoint = tmp_path / ".report.jsonl.resume.json"
+    while not checkpoint.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
-    time.sleep(0.5)
     assert process.poll() is None, "finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
-    _out, err = process.communicate(timeout=30)
+    _out, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert "Traceback" not in err.decode()
-    assert err.decode().strip().splitlines()[-1] == "livelint: interrupted; no report written"
+    last = err.decode().strip().splitlines()[-1]
+    assert last.startswith("livelint: interrupted after ") and last.endswith(
+        "records; no report written; run the same command with --resume to continue"
+    )
     assert not output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == [".report.jsonl.part", ".report.jsonl.resume.json"]
+    done = json.loads(checkpoint.read_text(encoding="utf-8"))["summary"]["records"]
+    assert 0 < done < 400_000
+
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, env=env, cwd=tmp_path, timeout=300)
+    assert resumed.returncode == 1, resumed.stderr.decode()
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["row"] for line in lines] == list(range(2, 400_002))  # every record once, in order
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []

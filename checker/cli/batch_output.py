@@ -52,7 +52,7 @@ class JsonlWriter:
 
     binary = False
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], *, resumed: bool = False) -> None:
         self._stream = stream
         self._encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
         self._path: str | None = None
@@ -86,9 +86,10 @@ class CsvWriter:
 
     binary = False
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], *, resumed: bool = False) -> None:
         self._writer = csv.writer(stream)
-        self._writer.writerow(COLUMNS)
+        if not resumed:  # a resumed report has its header already
+            self._writer.writerow(COLUMNS)
 
     def write(self, path: str, result: RecordResult) -> None:
         self._writer.writerows(record_rows(path, result))
@@ -103,7 +104,7 @@ class XlsxWriter:
 
     binary = True
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], *, resumed: bool = False) -> None:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -176,6 +177,20 @@ class Summary:
             self.notices[finding.notice.id] += 1
             self.levels[finding.level.value] += 1
             self.titles.setdefault(finding.notice.id, finding.notice.title)
+
+    def to_json(self) -> dict[str, Any]:
+        """The counts as JSON values (a resumable run's checkpoint keeps them)."""
+        return {
+            "records": self.records, "verdicts": dict(self.verdicts), "categories": dict(self.categories),
+            "notices": dict(self.notices), "levels": dict(self.levels), "titles": dict(self.titles),
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            int(data["records"]), Counter(data["verdicts"]), Counter(data["categories"]),
+            Counter(data["notices"]), Counter(data["levels"]), dict(data["titles"]),
+        )  # fmt: skip
 
     @property
     def findings(self) -> int:

@@ -286,6 +286,21 @@ class Table:
         while (block := self._next_block(size or BLOCK_BYTES)) is not None:
             yield block
 
+    def resume_point(self) -> tuple[int, int] | None:
+        """(file offset, line) where the next block starts, for a later `resume_at`; None when the
+        table is not read as blocks."""
+        if self.spec is None or self._raw is None:
+            return None
+        return self._raw.tell() - len(self._pending), self._line
+
+    def resume_at(self, point: tuple[int, int]) -> None:
+        """Continue reading blocks at a point given by `resume_point` (of the same, unchanged file)."""
+        if self.spec is None or self._raw is None:
+            raise ValueError("this table is not read as blocks")
+        offset, line = point
+        self._raw.seek(offset)
+        self._pending, self._line = b"", line
+
     def _block_rows(self) -> Iterator[Row]:
         assert self.spec is not None
         for block in self.blocks(BLOCK_BYTES):
