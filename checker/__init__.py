@@ -24,6 +24,7 @@ from .model import (
     Ruleset,
 )
 from .segment import Segmenter
+from .stream import check_large_file, check_stream
 
 __version__ = "0.1.0"
 
@@ -49,8 +50,10 @@ __all__ = [
     "__version__",
     "bundled_ruleset_dir",
     "check_file",
+    "check_large_file",
     "check_paths",
     "check_records",
+    "check_stream",
     "check_text",
     "combine",
     "iter_checked",

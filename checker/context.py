@@ -6,6 +6,7 @@ code (Chinese numerals and spoken prices are a fixed grammar, not a list).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,13 @@ _PERIOD = re.compile(
 )
 
 
-def _clause_start(text: str, start: int) -> int:
+def _clause_start(text: str, start: int, floor: int = 0) -> int:
+    """Where the clause holding `start` begins, looking back no further than `floor`.
+
+    The floor keeps each call short: a text without punctuation is one long clause.
+    """
     index = start - 1
-    while index >= 0 and text[index] not in CLAUSE_BREAKS:
+    while index >= floor and text[index] not in CLAUSE_BREAKS:
         index -= 1
     return index + 1
 
@@ -57,7 +62,7 @@ def preceded_by(text: str, start: int, cues: re.Pattern[str] | None, reach: int 
     """A cue lies within `reach` characters before `start`, in the same clause (folded text)."""
     if cues is None:
         return False
-    left = max(_clause_start(text, start), start - reach)
+    left = _clause_start(text, start, max(0, start - reach))
     return cues.search(text, left, start) is not None
 
 
@@ -72,7 +77,7 @@ def self_scoped(text: str, start: int, cues: re.Pattern[str] | None) -> bool:
     """
     if cues is None:
         return False
-    left = max(_clause_start(text, start), start - 12)
+    left = _clause_start(text, start, max(0, start - 12))
     for match in cues.finditer(text, left, start):
         between = text[match.end() : start]
         if len(between) <= 2 and all(char in _SCOPE_FILLERS for char in between):
@@ -84,8 +89,10 @@ def negated(text: str, start: int, end: int, sentence_end: int, cues: re.Pattern
     """不是最低价, 我们不说全网最低: the claim is denied. 这不是全网最低价吗 (a rhetorical question) is not."""
     if not preceded_by(text, start, cues):
         return False
-    tail = text[end:sentence_end].rstrip(" ?!")
-    return not tail.endswith(_RHETORICAL_ENDINGS)
+    stem = sentence_end  # the sentence without its closing marks, never sliced: sentences can be long
+    while stem > end and text[stem - 1] in " ?!":
+        stem -= 1
+    return not (stem > end and text[stem - 1] in _RHETORICAL_ENDINGS)
 
 
 QUOTE_REACH = 30  # characters searched on each side of a hit for its quotes
@@ -142,7 +149,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CURRENCY = "元块米圆"
 _NUMBER = re.compile(
-    r"(?P<arabic>\d+(?:\.\d+)?)\s*(?P<scale>[万千kKwW](?![a-zA-Z]))?"
+    r"(?P<arabic>\d+(?:\.\d+)?)[ \t]*(?P<scale>[万千kKwW](?![a-zA-Z]))?"
     r"|(?P<chinese>[零〇一二两三四五六七八九十百千万]+)"
 )
 _LEAD = re.compile(r"[ \t::是为要才卖价只仅需¥$￥rmbRMB的]*")  # never across a line break
@@ -183,6 +190,9 @@ class Amount:
     end: int
 
 
+MAX_NUMERAL = 24  # characters of a Chinese numeral read as a price (一千二百三十四万五千六百七十八 has 15)
+
+
 def amount_at(text: str, position: int, reach: int = 6) -> Amount | None:
     """The price written at `position` (after fillers such as 是/要/¥/:), in the original text.
 
@@ -200,14 +210,14 @@ def amount_at(text: str, position: int, reach: int = 6) -> Amount | None:
         value *= {"万": 10000, "w": 10000, "千": 1000, "k": 1000}.get(scale, 1)
     else:
         numeral = match.group("chinese")
-        integer = _chinese_integer(numeral)
+        integer = _chinese_integer(numeral) if len(numeral) <= MAX_NUMERAL else None
         if integer is None:
             return None
         value = float(integer)
-        if len(numeral) == 1 and not re.match(r"\s*[元块米圆]", text[end : end + 2]):
+        if len(numeral) == 1 and not re.match(r"[ \t]*[元块米圆]", text[end : end + 2]):
             return None  # 一瓶, 两件: a lone numeral without a price unit counts things, not money
-    # 9块9, 九块九, 3元5: a unit followed by one digit is tenths
-    tail = re.match(r"\s*[元块]\s*(\d|[一二两三四五六七八九])(?![\d十百千万])", text[end : end + 4])
+    # 9块9, 九块九, 3元5: a unit followed by one digit is tenths (a price never goes on past a line break)
+    tail = re.match(r"[ \t]*[元块][ \t]*(\d|[一二两三四五六七八九])(?![\d十百千万])", text[end : end + 4])
     if tail:
         tenths = tail.group(1)
         value += (int(tenths) if tenths.isdigit() else _DIGITS[tenths]) / 10
@@ -216,7 +226,7 @@ def amount_at(text: str, position: int, reach: int = 6) -> Amount | None:
         unit = _PRICE_UNIT.match(text, end)
         if unit and unit.end() > end:
             end = unit.end()
-    if value <= 0:
+    if not 0 < value < math.inf:  # 0, or more digits than a float holds: not a price
         return None
     return Amount(value, at, end)
 

@@ -186,6 +186,9 @@ class _View:
         self.folded = folded
         self.rules = rules
         self.sentences = _Sentences(folded.text)
+        # What is decided per sentence, decided once: a sentence can be long and hold many hits.
+        self._quoting: dict[tuple[int, int], bool] = {}
+        self._qualified: dict[tuple[int, int], bool] = {}
 
     def original_sentence(self, start: int, end: int) -> tuple[str, str]:
         left, right = self.sentences.bounds(start, end)
@@ -193,6 +196,14 @@ class _View:
             return "", ""
         o_left, o_right = self.folded.original_span(left, right)
         return self.text[o_left:o_right], self.folded.text[left:right]
+
+    def qualified(self, start: int, end: int) -> bool:
+        """The sentence holding start..end limits its fact in time or source (decided once per sentence)."""
+        bounds = self.sentences.bounds(start, end)
+        if bounds not in self._qualified:
+            original, folded_sentence = self.original_sentence(start, end)
+            self._qualified[bounds] = context.qualified(original, folded_sentence, self.rules.cues.qualifiers)
+        return self._qualified[bounds]
 
     def in_context(self, rule: Rule, start: int, end: int) -> bool:
         """False when the context cancels the hit: negation, quotation, self-comparison."""
@@ -211,8 +222,10 @@ class _View:
             if quote in context.TITLE_QUOTES:
                 return False
             if quote is not None:
-                left, right = self.sentences.bounds(start, end)
-                if context.mentions(text, left, right, cues.quotation):
+                bounds = self.sentences.bounds(start, end)
+                if bounds not in self._quoting:
+                    self._quoting[bounds] = context.mentions(text, *bounds, cues.quotation)
+                if self._quoting[bounds]:
                     return False
         if rule.self_comparison and context.self_scoped(text, start, cues.self_scope):
             return False
@@ -229,21 +242,30 @@ class _View:
             return None
         _left, right = self.sentences.bounds(start, end)
         selling = None
-        for near_start, near_end in near:
-            if end <= near_start <= right and near_start - end <= rule.window:
-                selling = context.amount_at(text, near_end)
-                if selling is not None:
-                    break
+        for index in range(bisect_left(near, (end, -1)), len(near)):  # sorted: from the first after the hit
+            near_start, near_end = near[index]
+            if near_start > right or near_start - end > rule.window:
+                break
+            selling = context.amount_at(text, near_end)
+            if selling is not None:
+                break
         o_start, o_end = self.folded.original_span(start, reference.end)
         return _Candidate(o_start, o_end, rule.level, context.discount_note(reference, selling))
 
     def candidates(self, rule: Rule, hits: dict[Role, list[tuple[int, int]]]) -> list[_Candidate]:
-        exceptions = sorted(hits.get(Role.EXCEPTION, []))
         near = sorted(hits.get(Role.NEAR, []))
+        if rule.kind is Kind.PROXIMITY and not near:
+            return []  # the common case in ordinary text: a proximity pattern with no `near` term at all
+        exceptions = sorted(hits.get(Role.EXCEPTION, []))
         found: list[_Candidate] = []
         for start, end in hits[Role.PATTERN]:
             if exceptions and _covered(exceptions, start, end):
                 continue
+            joined = None
+            if rule.kind is Kind.PROXIMITY:  # cheap, and rules most hits out: decided first
+                joined = _near_span(rule, start, end, near, self.sentences)
+                if joined is None:
+                    continue
             if not _on_boundaries(rule, start, end, self.folded.text, self.sentences, self.rules.segmenter):
                 continue
             if not self.in_context(rule, start, end):
@@ -253,16 +275,11 @@ class _View:
                 if candidate is not None:
                     found.append(candidate)
                 continue
-            if rule.kind is Kind.PROXIMITY:
-                joined = _near_span(rule, start, end, near, self.sentences)
-                if joined is None:
-                    continue
+            if joined is not None:
                 start, end = joined
             level, note = rule.level, ""
-            if rule.qualified_level is not None:
-                original, folded_sentence = self.original_sentence(start, end)
-                if context.qualified(original, folded_sentence, self.rules.cues.qualifiers):
-                    level, note = rule.qualified_level, QUALIFIED_NOTE
+            if rule.qualified_level is not None and self.qualified(start, end):
+                level, note = rule.qualified_level, QUALIFIED_NOTE
             o_start, o_end = self.folded.original_span(start, end)
             found.append(_Candidate(o_start, o_end, level, note))
         return found

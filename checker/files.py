@@ -1,15 +1,19 @@
 """Checking files and folders: reading (reader chosen by extension), inline suppressions, one report per
-file, per-file ignores, and errors that never stop the rest."""
+file, per-file ignores, and errors that never stop the rest. A plain-text file too large to read whole
+is checked in chunks (`checker.stream`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .engine import Rules, SelectionError, select_rules
-from .inputs import Document, InputError, read_document, text_document
+from .inputs import Document, InputError, read_document, streamed, text_document
+from .inputs import text as plain_text
 from .model import FileError, Finding, Report
+from .stream import check_stream, directive_line, read_pieces
 from .suppress import META_RULES, Suppression, split_meta
 from .suppress import check as check_suppressed
 
@@ -59,11 +63,37 @@ def check_document(
     numbers) and per-file ignores dropped. `disabled` lists LL rule ids not to report."""
     result = check_suppressed(document.checked, rules, path=name, disabled=disabled)
     findings = [document.place(replace(f, match=document.text[f.start : f.end])) for f in result.report.findings]
-    if ignore_for is not None and name is not None:
-        dropped = _ignored_ids(ignore_for(name), rules)
-        findings = [f for f in findings if f.rule not in dropped]
+    findings = _drop_ignored(findings, name, rules, ignore_for)
     report = Report(tuple(findings), result.report.errors, 1 if name is not None else 0)
     return Checked(name or "<text>", document, report, result.suppressions)
+
+
+def _drop_ignored(findings: list[Finding], name: str | None, rules: Rules, ignore_for: IgnoreFor | None) -> list[Finding]:
+    if ignore_for is None or name is None:
+        return findings
+    dropped = _ignored_ids(ignore_for(name), rules)
+    return [f for f in findings if f.rule not in dropped]
+
+
+def check_large(path: Path, rules: Rules, *, name: str, encoding: str | None = None, ignore_for: IgnoreFor | None = None) -> Checked:
+    """Check a plain-text file too large to read whole, in chunks; the result has no document.
+
+    Inline directives need the whole file, so a file holding one is an error rather than checked with
+    its directives ignored. The findings are collected: memory grows with them, not with the text.
+    """
+    try:
+        with closing(read_pieces(path, encoding)) as pieces:
+            line = directive_line(pieces)
+        if line is not None:
+            raise InputError(
+                f"larger than {plain_text.MAX_BYTES // 1_000_000} MB and holds livelint: directives (line {line}), "
+                "which need the whole file: split the file"
+            )
+        findings = list(check_stream(read_pieces(path, encoding), rules, path=name))
+    except InputError as exc:
+        return Checked(name, None, Report(errors=(FileError(name, str(exc)),)))
+    findings = _drop_ignored(findings, name, rules, ignore_for)
+    return Checked(name, None, Report(tuple(findings), (), 1))
 
 
 def _ignored_ids(tokens: Sequence[str], rules: Rules) -> set[str]:
@@ -88,10 +118,14 @@ def iter_results(
     """Check files and folders one file at a time, with everything `check_document` does.
 
     A bad input yields a result holding one error and no document; the other inputs are still checked.
+    A plain-text file too large to read whole is checked in chunks: its result has no document either.
     """
     for name, path in iter_paths(paths):
         if path is None:
             yield Checked(name, None, Report(errors=(FileError(name, "no such file or folder"),)))
+            continue
+        if streamed(path):
+            yield check_large(path, rules, name=name, encoding=encoding, ignore_for=ignore_for)
             continue
         try:
             document = read_document(path, encoding=encoding)

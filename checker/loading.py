@@ -7,27 +7,37 @@ its rules; the format is described in docs/rule-format.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick
 import yaml
 
 from .model import Boundary, Category, Context, Example, Folding, Kind, Level, Notice, Rule, Ruleset
 from .normalise import Folder
+from .yamlnodes import OverLimit, compose
 
 NOTICES_FILE = "notices.yml"
 FOLDING_FILE = "folding.yml"
 CONTEXT_FILE = "context.yml"
 SPECIAL_FILES = (NOTICES_FILE, FOLDING_FILE, CONTEXT_FILE)
-MAX_PATTERN_LENGTH = 100
-MAX_FILE_BYTES = 2_000_000
+# Limits on what a ruleset folder may ask of the loader; past one, loading fails with `path:line`.
+MAX_FILE_BYTES = 2_000_000  # bytes of one YAML file
+MAX_NODES = 250_000  # YAML nodes (scalars, lists, mappings) of one file
+MAX_DEPTH = 10  # nesting of lists and mappings (the format needs 7)
+MAX_TERMS = 500_000  # patterns, exceptions and near terms of all loaded rulesets together
+MAX_PATTERN_LENGTH = 100  # characters of one term, cue word or folding entry, once folded
+MAX_CUES = 1_000  # cue words of one context list (each list is one regular expression of literals)
+MAX_REPEATS = 100  # characters of folding `repeats` (one regular expression of literals)
+# A YAML alias (*name) counts as the nodes it stands for: a few lines of aliases can stand for billions.
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _PREFIX = re.compile(r"[A-Z]{2,5}\Z")
 _NOTICE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _FOLDED_CJK_SPACE = re.compile(f"(?<=[{_CJK},.;:!?]) (?=[{_CJK}])|(?<=[{_CJK}]) (?=[(])")
 
 
@@ -40,10 +50,19 @@ class RulesetError(Exception):
 
 
 @dataclass
+class _Budget:
+    """What is left of MAX_TERMS while the files of one load are read."""
+
+    terms: int
+    spent: bool = False  # the error was reported: later files are not told again
+
+
+@dataclass
 class _Context:
     path: str
     problems: list[str]
     folder: Folder | None = None
+    budget: _Budget | None = None
 
     def error(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -94,15 +113,16 @@ def load_ruleset(folders: Sequence[str | Path] = (), *, bundled: bool = True) ->
     folder_ = Folder(tables)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    budget = _Budget(MAX_TERMS)
     for path in rule_files:
-        for rule in _load_rule_file(path, notices, problems, folder_):
+        for rule in _load_rule_file(path, notices, problems, folder_, budget):
             if rule.id in seen:
                 problems.append(f"{path}:{rule.line}: duplicate rule id {rule.id} (also in {seen[rule.id]})")
             else:
                 seen[rule.id] = f"{path}:{rule.line}"
                 rules.append(rule)
     if problems:
-        raise RulesetError(problems)
+        raise RulesetError(list(dict.fromkeys(problems)))  # an aliased node repeats its problems
     cues = Context(**{key: tuple(folder_.fold_term(cue) for cue in values) for key, values in context.items()})
     return Ruleset(tuple(rules), tuple(notices.values()), tuple(str(p) for p in rule_files), tables, cues)
 
@@ -113,7 +133,7 @@ def load_ruleset(folders: Sequence[str | Path] = (), *, bundled: bool = True) ->
 def _compose(path: Path, problems: list[str]) -> yaml.Node | None:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            problems.append(f"{path}:1: file larger than {MAX_FILE_BYTES} bytes")
+            problems.append(f"{path}:1: file larger than {MAX_FILE_BYTES:,} bytes")
             return None
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -121,9 +141,12 @@ def _compose(path: Path, problems: list[str]) -> yaml.Node | None:
         problems.append(f"{path}:1: cannot read: {exc}")
         return None
     try:
-        # Aliases are fine: the schema walk below reads each node to a fixed depth, so an alias
-        # bomb is never expanded; it fails as a wrong type instead.
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        node, bomb = compose(text, max_nodes=MAX_NODES, max_depth=MAX_DEPTH)
+        if bomb is not None:
+            problems.append(f"{path}:{bomb}: YAML aliases here stand for more than {MAX_NODES:,} nodes once written out")
+        return node
+    except OverLimit as exc:
+        problems.append(f"{path}:{exc.problem_mark.line + 1}: {exc.problem}")  # type: ignore[union-attr]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -247,6 +270,8 @@ def _char_map(ctx: _Context, node: yaml.Node, what: str, *, same_length: bool, s
             continue
         if key in result:
             ctx.error(key_node, f"{what}: duplicate entry {key!r}")
+        elif max(len(key), len(value)) > MAX_PATTERN_LENGTH:
+            ctx.error(key_node, f"{what}: an entry may have at most {MAX_PATTERN_LENGTH} characters")
         elif same_length and len(key) != len(value):
             ctx.error(key_node, f"{what}: {key!r} and {value!r} must have the same length")
         elif single_target and len(value) != 1:
@@ -275,7 +300,11 @@ def _load_folding(path: Path, folding: dict[str, object], problems: list[str]) -
                     if len(variant) != 1:
                         ctx.error(node[0], f"characters: {variant!r} must be one character")
             folding[key].update(entries)  # type: ignore[attr-defined]
-    for char in _strings(ctx, top.get("repeats"), "repeats", required=False):
+    repeats = _strings(ctx, top.get("repeats"), "repeats", required=False)
+    if len(repeats) > MAX_REPEATS:
+        ctx.error(top["repeats"], f"repeats: at most {MAX_REPEATS} characters")
+        repeats = []
+    for char in repeats:
         if len(char) != 1:
             ctx.error(top["repeats"], f"repeats: {char!r} must be one character")
         else:
@@ -290,7 +319,13 @@ def _load_context(path: Path, context: dict[str, list[str]], problems: list[str]
     top = _mapping(ctx, root, [], list(_CONTEXT_KEYS), "the context file")
     for key in _CONTEXT_KEYS:
         if top and key in top:
-            context[key].extend(_strings(ctx, top[key], key, required=True))
+            cues = _strings(ctx, top[key], key, required=True)
+            if len(cues) > MAX_CUES:
+                ctx.error(top[key], f"{key}: at most {MAX_CUES:,} cue words")
+            for cue, item in zip(cues, top[key].value):
+                if len(cue) > MAX_PATTERN_LENGTH:
+                    ctx.error(item, f"{key}: a cue word may have at most {MAX_PATTERN_LENGTH} characters")
+            context[key].extend(cues)
 
 
 # ---- rules --------------------------------------------------------------------------------------
@@ -303,8 +338,8 @@ _RULE_OPTIONAL = [
 ]
 
 
-def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str], folder: Folder) -> list[Rule]:
-    ctx = _Context(str(path), problems, folder)
+def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str], folder: Folder, budget: _Budget) -> list[Rule]:
+    ctx = _Context(str(path), problems, folder, budget)
     root = _compose(path, problems)
     if root is None:
         return []
@@ -331,8 +366,9 @@ def _load_rule_file(path: Path, notices: dict[str, Notice], problems: list[str],
         return []
     rules = [_load_rule(ctx, node, prefix, notice, shared, path) for node in rules_node.value]
     loaded = [rule for rule in rules if rule is not None]
+    covers_any = _covering([pattern for rule in loaded for pattern in rule.patterns]) if shared else None
     for phrase, node in shared:
-        if not any(_covers_pattern(phrase, rule.patterns) for rule in loaded):
+        if covers_any is not None and not covers_any(phrase):
             ctx.error(node, f"exception {phrase!r} contains no pattern of any rule here, so it never applies")
     return loaded
 
@@ -347,11 +383,20 @@ def _terms(ctx: _Context, node: yaml.Node | None, what: str, *, required: bool =
     terms: list[tuple[str, yaml.Node]] = []
     seen: set[str] = set()
     for value, item in zip(raw, node.value):
+        if ctx.budget is not None:
+            if ctx.budget.terms <= 0:
+                if not ctx.budget.spent:
+                    ctx.budget.spent = True
+                    ctx.error(item, f"more than {MAX_TERMS:,} terms (patterns, exceptions, near) in all rulesets together")
+                return []
+            ctx.budget.terms -= 1
         folded = ctx.folder.fold_term(value) if ctx.folder else value
         if not folded:
             ctx.error(item, f"{what}: {value!r} is empty once separators are removed")
         elif len(folded) > MAX_PATTERN_LENGTH:
             ctx.error(item, f"{what}: a term may have at most {MAX_PATTERN_LENGTH} characters")
+        elif _CONTROL.search(folded):
+            ctx.error(item, f"{what}: {value!r} holds a line break or a control character (no finding crosses a line)")
         elif folded in seen:
             ctx.error(item, f"{what}: duplicate term {value!r}")
         else:
@@ -360,8 +405,16 @@ def _terms(ctx: _Context, node: yaml.Node | None, what: str, *, required: bool =
     return terms
 
 
-def _covers_pattern(phrase: str, patterns: Iterable[str]) -> bool:
-    return any(pattern in phrase for pattern in patterns)
+def _covering(patterns: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a phrase contains one of `patterns`: one Aho-Corasick automaton, so checking every
+    exception against every pattern stays linear however long both lists are."""
+    automaton = ahocorasick.Automaton()
+    for pattern in patterns:
+        automaton.add_word(pattern, True)
+    if len(automaton) == 0:
+        return lambda _phrase: False
+    automaton.make_automaton()
+    return lambda phrase: next(automaton.iter(phrase), None) is not None
 
 
 def _load_rule(
@@ -388,8 +441,9 @@ def _load_rule(
     rationale = _string(ctx, fields.get("rationale"), "rationale") or ""
     patterns = [term for term, _ in _terms(ctx, fields.get("patterns"), "patterns", required=True)]
     exceptions = _terms(ctx, fields.get("exceptions"), "exceptions")
+    covers = _covering(patterns) if exceptions or shared else None
     for phrase, item in exceptions:
-        if not _covers_pattern(phrase, patterns):
+        if covers is not None and not covers(phrase):
             ctx.error(item, f"exception {phrase!r} contains none of the rule's patterns, so it never applies")
     near = [term for term, _ in _terms(ctx, fields.get("near"), "near")]
     window = 12
@@ -419,7 +473,8 @@ def _load_rule(
     if len(ctx.problems) > before or None in (rule_id, category, level, boundary, message, clause, notice):
         return None
     all_exceptions = [phrase for phrase, _ in exceptions]
-    all_exceptions += [p for p, _ in shared if _covers_pattern(p, patterns) and p not in all_exceptions]
+    own = set(all_exceptions)
+    all_exceptions += [p for p, _ in shared if covers is not None and covers(p) and p not in own]
     assert rule_id and message and clause and notice and examples is not None
     return Rule(
         id=rule_id,

@@ -162,8 +162,19 @@ class Folder:
         return translated
 
     def fold(self, text: str) -> Folded:
-        """Fold a text for matching (first pass)."""
-        return self._fold(self._phrased(self._translate(text)), skip_wedged=False)
+        """Fold a text for matching (first pass).
+
+        Folding is repeated until nothing changes (at most FOLD_PASSES times), so folding a folded
+        text changes nothing: dropping separators can bring together what one pass could not see
+        (薇 信 -> 薇信 -> 微信, zui 低 -> zui低 -> 最低, 最zui -> 最最 -> 最).
+        """
+        previous, folded = text, self._fold(self._phrased(self._translate(text)), skip_wedged=False)
+        for _ in range(FOLD_PASSES - 1):
+            if folded.text == previous:  # the pass changed nothing, so another one would not either
+                break
+            again = self._fold(self._phrased(self._translate(folded.text)), skip_wedged=False)
+            previous, folded = folded.text, _chain(folded, again)
+        return folded
 
     def fold_wedged(self, text: str) -> Folded | None:
         """The second pass: also skip Latin letters wedged between Chinese characters (治li疗).
@@ -257,6 +268,35 @@ class Folder:
             return Folded(text, wedged=tuple(wedged))
         keep(position, len(text))
         return Folded("".join(pieces), tuple(starts), tuple(segments), tuple(dropped), tuple(wedged))
+
+
+FOLD_PASSES = 4  # a pass only shortens the text or replaces characters; two are almost always enough
+
+
+def _chain(first: Folded, second: Folded) -> Folded:
+    """`second` folds `first.text` further: one Folded from the original text to `second.text`."""
+    wedged = tuple(sorted({*first.wedged, *map(first.original_offset, second.wedged)}))
+    if not first._segments:  # the first pass moved nothing: its offsets are the original ones
+        return Folded(second.text, second._folded_starts, second._segments, second.dropped, wedged)
+    if not second._segments:  # the second pass only replaced characters one for one
+        return Folded(second.text, first._folded_starts, first._segments, first.dropped, wedged)
+    segments: list[tuple[int, int, int, int]] = []
+    for folded_start, middle_start, length, kind in second._segments:
+        if kind == _REPLACED:  # one character for a run of the first pass's text
+            start, end = first.original_offset(middle_start), first.original_end(middle_start + length - 1)
+            segments.append((folded_start, start, end - start, _REPLACED))
+            continue
+        index, stop = middle_start, middle_start + length  # an identity run over the first pass's text
+        while index < stop:
+            first_start, original_start, first_length, first_kind = first._segment(index)
+            if first_kind == _REPLACED:
+                segments.append((folded_start + index - middle_start, original_start, first_length, _REPLACED))
+                index += 1
+            else:
+                run_end = min(stop, first_start + first_length)
+                segments.append((folded_start + index - middle_start, original_start + index - first_start, run_end - index, _IDENTITY))
+                index = run_end
+    return Folded(second.text, tuple(segment[0] for segment in segments), tuple(segments), second.dropped, wedged)
 
 
 def _is_cjk(char: str) -> bool:

@@ -26,7 +26,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import __version__
 from .engine import Rules
 from .inputs import Document, InputError, read_document, text_document
+from .inputs.text import lone_surrogate
 from .model import Level, Rule
 from .service import ApiError, Checker, Deadline, Limits, Options, _fails  # noqa: F401  (re-exported)
 
@@ -83,6 +84,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ApiError(400, "bad-json", f"the body is not valid JSON: {exc}") from None
+    if (b"\\u" in body or b"\xed" in body) and lone_surrogate(data):  # \ud800 escaped, or as UTF-8 bytes
+        raise ApiError(400, "bad-json", "the body has a lone surrogate (\\ud800-\\udfff) in a string: not a Unicode character")
     if not isinstance(data, dict):
         raise ApiError(422, "wrong-type", f"the body must be a JSON object, not {_json_type(data)}")
     unknown = sorted(set(data) - _CHECK_KEYS)
@@ -332,7 +335,8 @@ async def _api_error(_request: Request, exc: Exception) -> Response:
     return exc.response()
 
 
-_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}
+_HTTP_CODES = {400: "bad-request", 404: "not-found", 405: "method-not-allowed", 408: "request-timeout", 413: "body-too-large"}
+_CLOSE = {"Connection": "close"}  # the rest of the body is never read: the connection cannot serve another request
 _HTTP_MESSAGES = {404: "no such endpoint; GET /openapi.json lists them", 405: "method not allowed here"}
 
 
@@ -344,15 +348,22 @@ async def _http_error(_request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=exc.status_code, headers=exc.headers)
 
 
+async def _client_gone(_request: Request, _exc: Exception) -> Response:
+    """The client closed the connection before its body arrived: nobody reads this answer."""
+    return JSONResponse({"error": {"code": "client-disconnected", "message": "the client went away"}}, 400)
+
+
 async def _internal_error(_request: Request, _exc: Exception) -> Response:
     return JSONResponse({"error": {"code": "internal", "message": "internal error; the server log has the details"}}, 500)
 
 
 class BodyLimit:
-    """ASGI middleware: 413 for a request body over `limit` bytes, by Content-Length or as it streams in."""
+    """ASGI middleware: 413 for a request body over `limit` bytes, by Content-Length or as it streams in;
+    408 for a body still incomplete `read_timeout` seconds after the request began (a slow client holds
+    a connection, never a check thread). Both answers close the connection: the rest of the body is unread."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, read_timeout: float = Limits.read_timeout) -> None:
+        self.app, self.limit, self.read_timeout = app, limit, read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -364,14 +375,22 @@ class BodyLimit:
             await ApiError(413, "body-too-large", message).response()(scope, receive, send)
             return
         received = 0
+        complete = False
+        deadline = asyncio.get_running_loop().time() + self.read_timeout
 
         async def limited() -> Message:
-            nonlocal received
-            event = await receive()
+            nonlocal received, complete
+            if complete:  # after the body, a receive waits for the client to go away: no deadline
+                return await receive()
+            try:
+                event = await asyncio.wait_for(receive(), max(0.0, deadline - asyncio.get_running_loop().time()))
+            except TimeoutError:
+                raise HTTPException(408, f"the request body did not arrive within {self.read_timeout:g} s", _CLOSE) from None
             if event["type"] == "http.request":
                 received += len(event.get("body", b""))
                 if received > self.limit:
-                    raise HTTPException(413, message)
+                    raise HTTPException(413, message, _CLOSE)
+                complete = not event.get("more_body", False)
             return event
 
         await self.app(scope, limited, send)
@@ -403,9 +422,14 @@ def create_app(rules: Rules, limits: Limits = Limits()) -> Starlette:
             Route("/v1/rules/{rule_id}", get_rule),
             Route("/v1/notices", list_notices),
         ],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            ClientDisconnect: _client_gone,
+            Exception: _internal_error,
+        },
         lifespan=lifespan,
     )
     app.state.checker = checker
-    app.add_middleware(BodyLimit, limit=limits.max_body)
+    app.add_middleware(BodyLimit, limit=limits.max_body, read_timeout=limits.read_timeout)
     return app

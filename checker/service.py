@@ -34,6 +34,7 @@ class Limits:
     """What one request may ask of the server."""
 
     max_body: int = 10 * 1000 * 1000  # bytes of request body; beyond it 413
+    read_timeout: float = 60.0  # seconds a client may take to send its body; beyond it 408 and the connection closes
     max_records: int = 10_000  # records per request; beyond it 413
     timeout: float = 30.0  # seconds a check may take; beyond it 504
     workers: int = 4  # threads running checks

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from ..files import iter_paths
 from ..fix import plan, write
-from ..inputs import InputError, decode, read_document, text_document
+from ..inputs import InputError, decode, read_document, streamed, text_document
+from ..inputs import text as plain_text
 from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, RulesOption, app, err
 from .config import (
     AllowOption,
@@ -63,6 +64,8 @@ def fix(
             elif path.suffix.lower() == ".docx":
                 err.print(Text(f"livelint: {name}: skipped: .docx files are not rewritten; fix them in Word"))
                 continue
+            elif streamed(path):  # `check` reads such a file in chunks; a fix rewrites it whole
+                raise InputError(f"larger than {plain_text.MAX_BYTES // 1_000_000} MB: too large to fix; split the file")
             else:
                 document = read_document(path, run.encoding)
             result = plan(document, run.rules, name=name, **options)

@@ -20,6 +20,9 @@ def serve(
     max_body: Annotated[int, typer.Option("--max-body", min=1, help="Largest request body in bytes.")] = 10_000_000,
     max_records: Annotated[int, typer.Option("--max-records", min=1, help="Most records per request.")] = 10_000,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a check may take.")] = 30.0,
+    read_timeout: Annotated[
+        float, typer.Option("--read-timeout", min=0.1, help="Seconds a client may take to send a request body.")
+    ] = 60.0,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Threads running checks.")] = 4,
 ) -> None:
     """Serve the web page at / and the HTTP API at /v1 (see /openapi.json)."""
@@ -30,7 +33,9 @@ def serve(
     except ImportError as exc:
         raise fail(f"serving needs starlette and uvicorn ({exc.name} is missing): pip install livelint") from None
     rules = load(rules_dirs)
-    limits = Limits(max_body=max_body, max_records=max_records, timeout=timeout, workers=workers, queue=workers * 16)
+    limits = Limits(
+        max_body=max_body, max_records=max_records, timeout=timeout, read_timeout=read_timeout, workers=workers, queue=workers * 16
+    )
     if host not in LOOPBACK:
         err.print(Text(f"livelint: warning: listening on {host}, reachable from other machines; the API has no authentication"))
     uvicorn.run(

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..model import Finding
 from . import markdown, subtitles, word
 from .subtitles import Cue
-from .text import Decoded, InputError, decode, decode_bytes, read_bytes, read_text
+from .text import Decoded, InputError, decode, decode_bytes, read_bytes, read_text, too_large
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,13 @@ def read_document(path: str | Path, encoding: str | None = None) -> Document:
     return READERS.get(path.suffix.lower(), _text)(path, encoding)
 
 
+def streamed(path: str | Path) -> bool:
+    """A plain-text input (the default reader) larger than MAX_BYTES: too large to read whole, it is
+    checked in chunks (`checker.stream`); other kinds of input that large are refused."""
+    path = Path(path)
+    return path.suffix.lower() not in READERS and too_large(path)
+
+
 def text_document(text: str, kind: str = "text") -> Document:
     """A document for text given directly (stdin)."""
     return Document(text, text, kind)
@@ -118,5 +125,6 @@ __all__ = [
     "read_document",
     "read_text",
     "reparse",
+    "streamed",
     "text_document",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .text import InputError
 
-_TIME = r"(?:(\d{1,}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"
+_TIME = r"(?:(\d{1,9}):)?(\d{1,2}):(\d{2})[,.](\d{1,3})"  # hours bounded: int() refuses 4,300 digits
 _TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?$")
 _TAG = re.compile(r"<[^<>\r\n]*>|\{\\[^{}\r\n]*\}")  # HTML-like tags, and SSA overrides such as {\an8}
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")

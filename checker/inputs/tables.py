@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .text import InputError
+from .text import InputError, lone_surrogate, text_encoding
 
 FORMATS = ("csv", "tsv", "jsonl", "xlsx")
 _EXTENSIONS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".xlsx": "xlsx"}
@@ -36,6 +36,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SNIFF_BYTES = 1 << 16
+MAX_XLSX_PART = 500_000_000  # bytes of an XLSX part other than a worksheet, unpacked (see _refuse_xlsx_bomb)
 BLOCK_BYTES = 1 << 18  # bytes per block read (a block grows until it holds one whole record)
 # Encodings whose multi-byte characters never contain the bytes of \n, \r, ", "," or a tab.
 _BLOCK_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "ascii", "iso8859-1", "cp1252"})
@@ -201,10 +202,7 @@ class Table:
         head = self._raw.read(_SNIFF_BYTES)
         self._raw.seek(0)
         if given is not None:
-            try:
-                codecs.lookup(given)
-            except LookupError:
-                raise InputError(f"unknown encoding {given!r}") from None
+            text_encoding(given)  # InputError for an unknown name or a codec that is not a text encoding
             return given
         for bom, codec in _BOMS:
             if head.startswith(bom):
@@ -249,7 +247,7 @@ class Table:
         reader = csv.reader(stream, dialect=dialect)
         header = self._read_header(reader)
         self.columns = _header(header, undecodable=any(_UNDECODABLE.search(cell) for cell in header))
-        return _delimited_rows(reader, self.columns, 0)
+        return _until_undecodable(_delimited_rows(reader, self.columns, 0), reader)
 
     @staticmethod
     def _read_header(reader: Any) -> list[str]:
@@ -259,16 +257,15 @@ class Table:
             raise InputError("empty file: no header row") from None
         except csv.Error as exc:
             raise InputError(f"row 1: cannot read the header: {exc}") from None
+        except UnicodeError as exc:  # what surrogateescape cannot stand for: a truncated UTF-16 unit, no BOM
+            raise InputError(f"row 1: cannot decode the header: {exc}") from None
 
     # ---- JSONL ---------------------------------------------------------------------------------
 
     def _jsonl(self, given: str | None) -> Iterator[Row]:
         assert self._raw is not None
         encoding = given or "utf-8"
-        try:
-            name = codecs.lookup(encoding).name
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}") from None
+        name = text_encoding(encoding)
         if name not in _BLOCK_ENCODINGS:
             return _jsonl_rows(self._raw, encoding, 0)
         if self._raw.read(3) != codecs.BOM_UTF8:
@@ -329,33 +326,37 @@ class Table:
     _xlsx_row = 0
 
     def _open_xlsx(self, sheet: str | None) -> Iterator[Row]:
-        import zipfile
-
         from openpyxl import load_workbook  # deferred: only XLSX needs it
 
         if not self.path.exists():
             raise FileNotFoundError(self.path)
         if self.path.is_dir():
             raise IsADirectoryError(self.path)
+        _refuse_xlsx_bomb(self.path)
         try:
             self._workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise InputError(f"not a readable XLSX workbook ({exc})") from None
+        except Exception as exc:  # openpyxl raises zipfile, KeyError, lxml, TypeError ... for broken files
+            raise InputError(f"not a readable XLSX workbook ({type(exc).__name__})") from None
+        if not self._workbook.worksheets:  # a workbook whose sheet parts are missing
+            raise InputError("not a readable XLSX workbook (no worksheet)")
         if sheet is None:
             worksheet = self._workbook.worksheets[0]
         elif sheet in self._workbook.sheetnames:
             worksheet = self._workbook[sheet]
         else:
             raise InputError(f"no sheet {sheet!r} (sheets: {', '.join(self._workbook.sheetnames)})")
-        self.size = worksheet.max_row or 0
-        rows = worksheet.iter_rows()
-        for cells in rows:
-            values = [cell.value for cell in cells]
-            if any(value not in (None, "") for value in values):
-                header_row = _row_of(cells)
-                break
-        else:
-            raise InputError("empty sheet: no header row")
+        rows = _guarded(worksheet.iter_rows())
+        try:
+            self.size = worksheet.max_row or 0
+            for cells in rows:
+                values = [cell.value for cell in cells]
+                if any(value not in (None, "") for value in values):
+                    header_row = _row_of(cells)
+                    break
+            else:
+                raise InputError("empty sheet: no header row")
+        except _BrokenSheet as exc:
+            raise InputError(f"row 1: cannot read the sheet ({exc})") from None
         names = [("" if value is None else str(value)) for value in values]
         while names and not names[-1]:
             names.pop()
@@ -365,7 +366,14 @@ class Table:
 
     def _xlsx_rows(self, rows: Iterator[Any], columns: tuple[str, ...], number: int) -> Iterator[Row]:
         width = len(columns)
-        for cells in rows:
+        while True:
+            try:
+                cells = next(rows)
+            except StopIteration:
+                return
+            except _BrokenSheet as exc:
+                yield Row(number + 1, None, f"cannot read the rest of the sheet ({exc})")
+                return
             number = _row_of(cells) or number + 1
             self._xlsx_row = number
             values = [cell.value for cell in cells]
@@ -445,15 +453,62 @@ def _jsonl_rows(lines: Iterable[bytes], encoding: str, offset: int) -> Iterator[
         except UnicodeDecodeError as exc:
             yield Row(number, None, f"not valid {encoding} (byte {exc.start + 1} of the line)")
             continue
+        except UnicodeError as exc:  # idna, punycode: no byte offset
+            yield Row(number, None, f"not valid {encoding} ({exc})")
+            continue
         try:
             value = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             yield Row(number, None, f"not valid JSON: {getattr(exc, 'msg', exc)} (column {getattr(exc, 'colno', '?')})")
+            continue
+        if lone_surrogate(value):  # \ud800 in the JSON, or a codec that spells one: no report could hold it
+            yield Row(number, None, "half a surrogate pair (\\ud800-\\udfff) in a string: not text")
             continue
         if not isinstance(value, dict):
             yield Row(number, None, f"a JSON {_type_name(value)}, not an object")
             continue
         yield Row(number, value)
+
+
+def _until_undecodable(rows: Iterator[Row], reader: Any) -> Iterator[Row]:
+    """Rows read through a decoding stream, ended by one error row where the stream cannot be decoded
+    even with surrogateescape (UTF-16 or UTF-32 cut in the middle of a code unit)."""
+    try:
+        yield from rows
+    except UnicodeError as exc:
+        yield Row(reader.line_num + 1, None, f"cannot read the rest of the file: {exc}")
+
+
+class _BrokenSheet(Exception):
+    """The sheet's XML broke off while its rows were read."""
+
+
+def _guarded(rows: Iterator[Any]) -> Iterator[Any]:
+    """openpyxl's rows, parsed lazily from the sheet's XML: whatever a broken file makes openpyxl
+    raise on the way becomes _BrokenSheet, naming the exception type."""
+    while True:
+        try:
+            cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise _BrokenSheet(type(exc).__name__) from None
+        yield cells
+
+
+def _refuse_xlsx_bomb(path: Path) -> None:
+    """Worksheets are streamed, but openpyxl holds every other part (shared strings, styles) in memory:
+    one that unpacks to more than MAX_XLSX_PART is refused before it is read (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip: openpyxl says so
+    for info in parts:
+        if not info.filename.startswith("xl/worksheets/") and info.file_size > MAX_XLSX_PART:
+            raise InputError(f"part {info.filename} is larger than {MAX_XLSX_PART // 1_000_000} MB once unpacked")
 
 
 def _row_of(cells: Any) -> int:

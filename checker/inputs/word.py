@@ -7,11 +7,14 @@ The checked text is the paragraphs joined by line breaks; each finding also name
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .text import InputError, read_bytes
+
+MAX_UNPACKED = 200_000_000  # bytes of all the parts of a .docx, unpacked (a script's text is a tiny share)
 
 
 def _paragraphs(container: Any) -> Iterator[Any]:
@@ -39,7 +42,13 @@ def read_paragraphs(path: str | Path) -> list[str]:
         raise InputError("reading .docx needs python-docx (pip install python-docx)") from None
     data = read_bytes(path)  # the same one-line reasons (missing, folder, permission) and size limit as text
     try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except Exception:  # not a zip: python-docx says so below
+        unpacked = 0
+    if unpacked > MAX_UNPACKED:  # python-docx holds every part in memory: a zip bomb would exhaust it
+        raise InputError(f"larger than {MAX_UNPACKED // 1_000_000} MB once unpacked")
+    try:
         document = docx.Document(io.BytesIO(data))
+        return [paragraph.text for paragraph in _paragraphs(document)]
     except Exception as exc:  # python-docx raises zipfile, KeyError, lxml and its own errors for broken files
         raise InputError(f"not a readable .docx Word document ({type(exc).__name__})") from None
-    return [paragraph.text for paragraph in _paragraphs(document)]
