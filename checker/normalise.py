@@ -10,9 +10,9 @@ from, so findings always point at what the user wrote. The tables are data: rule
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .model import Folding
@@ -130,6 +130,13 @@ class Folder:
         for variant, standard in folding.characters.items():
             table[ord(variant)] = standard
             table[ord(variant.upper())] = standard
+        # Follow chains (⼾ -> 戶 -> 户) so one translation is final: translating twice changes nothing.
+        for code, value in table.items():
+            seen = {code}
+            while len(value) == 1 and ord(value) in table and ord(value) not in seen:
+                seen.add(ord(value))
+                value = table[ord(value)]
+            table[code] = value
         self._table = table
         # str.translate is twice as fast with a list indexed by code point as with a dict; characters
         # beyond the list (astral planes) fall back to the dict, and only when the text has any.
@@ -145,6 +152,9 @@ class Folder:
         # One pass finds every place folding may change: a run of Latin letters (pinyin standing for a
         # character, or letters wedged in a term), a run of skipped characters, a repeated emphasis
         # character. Every branch starts with a character class, so the scan runs in C.
+        # A second pass can change anything only at a join (a dropped run or a replacement) between two
+        # equal repeat characters or two letter runs (see _joins_refold).
+        self._repeat_chars = frozenset(self._translate(c) for c in folding.repeats)
         repeats = [re.escape(self._translate(c)) for c in folding.repeats]
         branches = ["(?P<latin>[a-z]+)", f"(?P<skip>{_SKIP_CLASS}+)"]
         if repeats:
@@ -168,13 +178,27 @@ class Folder:
         text changes nothing: dropping separators can bring together what one pass could not see
         (薇 信 -> 薇信 -> 微信, zui 低 -> zui低 -> 最低, 最zui -> 最最 -> 最).
         """
-        previous, folded = text, self._fold(self._phrased(self._translate(text)), skip_wedged=False)
+        joins: list[int] = []
+        folded = self._phrased_fold(self._fold(self._phrased(self._translate(text)), skip_wedged=False, joins=joins))
         for _ in range(FOLD_PASSES - 1):
-            if folded.text == previous:  # the pass changed nothing, so another one would not either
+            lines = self._refold_lines(folded.text, joins)
+            if not lines:  # the common case: another pass would change nothing
                 break
-            again = self._fold(self._phrased(self._translate(folded.text)), skip_wedged=False)
-            previous, folded = folded.text, _chain(folded, again)
+            # Translation is final after one pass and phrases were read after the drops: a further pass
+            # only looks again at the lines where the last one joined letter runs or repeat characters.
+            joins = []
+            again = self._phrased_fold(self._fold(folded.text, skip_wedged=False, joins=joins, lines=lines))
+            if again.text == folded.text:
+                break
+            folded = _chain(folded, again)
         return folded
+
+    def _phrased_fold(self, folded: Folded) -> Folded:
+        """Homophone phrases replaced again once separators are dropped (薇 信 -> 薇信 -> 微信; a phrase
+        holding a separator, v❤, is replaced before); a phrase and its replacement have the same
+        length, so the offset map stays."""
+        phrased = self._phrased(folded.text)
+        return folded if phrased is folded.text else replace(folded, text=phrased)
 
     def fold_wedged(self, text: str) -> Folded | None:
         """The second pass: also skip Latin letters wedged between Chinese characters (治li疗).
@@ -182,7 +206,7 @@ class Folder:
         None when the text has no such letters. `dropped` marks where letters were skipped, so hits
         that did not need the skip can be told apart.
         """
-        folded = self._fold(self._phrased(self._translate(text)), skip_wedged=True)
+        folded = self._phrased_fold(self._fold(self._phrased(self._translate(text)), skip_wedged=True))
         return folded if folded.dropped else None
 
     def fold_term(self, term: str) -> str:
@@ -207,18 +231,66 @@ class Folder:
         pieces.append(translated[position:])
         return "".join(pieces)
 
-    def _event_spans(self, text: str) -> Iterator[tuple[int, int, str | None, str]]:
-        """(begin, end, kind, text) of every place folding may change, in order."""
+    def _event_spans(self, text: str, lines: Sequence[tuple[int, int]] | None = None) -> Iterator[tuple[int, int, str | None, str]]:
+        """(begin, end, kind, text) of every place folding may change, in order; only within `lines`
+        (sorted (start, end) spans) when given."""
         skip_only = self._skip_only
-        for run in self._runs.finditer(text):
-            begin, finish = run.span()
-            if skip_only.fullmatch(text, begin, finish):
-                yield begin, finish, "skip", run.group()
-                continue
-            for event in self._events.finditer(text, begin, finish):
-                yield event.start(), event.end(), event.lastgroup, event.group()
+        for low, high in lines if lines is not None else ((0, len(text)),):
+            for run in self._runs.finditer(text, low, high):
+                begin, finish = run.span()
+                if skip_only.fullmatch(text, begin, finish):
+                    yield begin, finish, "skip", run.group()
+                    continue
+                for event in self._events.finditer(text, begin, finish):
+                    yield event.start(), event.end(), event.lastgroup, event.group()
 
-    def _fold(self, text: str, *, skip_wedged: bool) -> Folded:
+    def _neighbour(self, text: str, index: int, step: int) -> str:
+        """The first character from `index` on (going by `step`) that folding keeps: separators skipped."""
+        skip = self._skip_only
+        while 0 <= index < len(text):
+            if not skip.fullmatch(text, index, index + 1) or (text[index] == "." and _decimal_point(text, index, index + 1)):
+                return text[index]
+            index += step
+        return ""
+
+    def _refold_lines(self, folded: str, joins: list[int]) -> list[tuple[int, int]]:
+        """The lines (start, end) of `folded` that another pass could change (see _joins_refold)."""
+        lines: list[tuple[int, int]] = []
+        for join in joins:
+            if lines and join < lines[-1][1]:
+                continue
+            if self._joins_refold(folded, [join]):
+                start = folded.rfind("\n", 0, join) + 1
+                end = folded.find("\n", join)
+                lines.append((start, len(folded) if end < 0 else end))
+        return lines
+
+    def _joins_refold(self, folded: str, joins: list[int]) -> bool:
+        """Could a second pass change `folded`? Only where the first pass dropped or replaced
+        characters, and only when two repeat characters or two letter runs meet there (a letter run
+        already looks past separators for its neighbours, and phrases are read after the drops)."""
+        repeats = self._repeat_chars
+        for join in joins:
+            if join == 0 or join >= len(folded):
+                continue
+            before, after = folded[join - 1], folded[join]
+            if before == after and before in repeats:
+                return True
+            if _is_latin(before) and _is_latin(after):  # two letter runs joined: pinyin or wedged letters now?
+                start, end = join, join
+                while start > 0 and _is_latin(folded[start - 1]):
+                    start -= 1
+                while end < len(folded) and _is_latin(folded[end]):
+                    end += 1
+                run = folded[start:end]
+                near_cjk = (start > 0 and _is_cjk(folded[start - 1])) or (end < len(folded) and _is_cjk(folded[end]))
+                if near_cjk and (run in self._pinyin or len(run) <= 3):
+                    return True
+        return False
+
+    def _fold(
+        self, text: str, *, skip_wedged: bool, joins: list[int] | None = None, lines: Sequence[tuple[int, int]] | None = None
+    ) -> Folded:
         pieces: list[str] = []
         starts: list[int] = []
         segments: list[tuple[int, int, int, int]] = []
@@ -235,11 +307,11 @@ class Folder:
                 segments.append((length, original_start, original_end - original_start, _IDENTITY))
                 length += original_end - original_start
 
-        for begin, finish, kind, group in self._event_spans(text):
+        for begin, finish, kind, group in self._event_spans(text, lines):
             replacement: str | None = None
-            if kind == "latin":
-                before = text[begin - 1] if begin else ""
-                after = text[finish] if finish < len(text) else ""
+            if kind == "latin":  # its neighbours as they stand once separators are dropped (zui 低)
+                before = self._neighbour(text, begin - 1, -1)
+                after = self._neighbour(text, finish, 1)
                 letters = group
                 if letters in self._pinyin and (_is_cjk(before) or _is_cjk(after)):
                     replacement = self._pinyin[letters]
@@ -258,11 +330,15 @@ class Folder:
             elif kind == "rep":
                 replacement = group[0]
             keep(position, begin)
+            if joins is not None:
+                joins.append(length)
             if replacement is not None:
                 pieces.append(replacement)
                 starts.append(length)
                 segments.append((length, begin, finish - begin, _REPLACED))
                 length += 1
+                if joins is not None:
+                    joins.append(length)
             position = finish
         if not segments and position == 0:
             return Folded(text, wedged=tuple(wedged))
@@ -286,17 +362,22 @@ def _chain(first: Folded, second: Folded) -> Folded:
             start, end = first.original_offset(middle_start), first.original_end(middle_start + length - 1)
             segments.append((folded_start, start, end - start, _REPLACED))
             continue
-        index, stop = middle_start, middle_start + length  # an identity run over the first pass's text
-        while index < stop:
-            first_start, original_start, first_length, first_kind = first._segment(index)
-            if first_kind == _REPLACED:
-                segments.append((folded_start + index - middle_start, original_start, first_length, _REPLACED))
-                index += 1
-            else:
-                run_end = min(stop, first_start + first_length)
-                segments.append((folded_start + index - middle_start, original_start + index - first_start, run_end - index, _IDENTITY))
-                index = run_end
+        stop, shift = middle_start + length, folded_start - middle_start  # an identity run over the first pass's text
+        low = bisect_right(first._folded_starts, middle_start) - 1
+        high = bisect_left(first._folded_starts, stop)
+        for first_start, original_start, first_length, first_kind in first._segments[low:high]:
+            if first_kind == _REPLACED:  # one folded character
+                segments.append((first_start + shift, original_start, first_length, _REPLACED))
+                continue
+            start, end = max(first_start, middle_start), min(first_start + first_length, stop)
+            segments.append((start + shift, original_start + start - first_start, end - start, _IDENTITY))
     return Folded(second.text, tuple(segment[0] for segment in segments), tuple(segments), second.dropped, wedged)
+
+
+def _is_latin(char: str) -> bool:
+    return "a" <= char <= "z" or "A" <= char <= "Z"
+
+
 
 
 def _is_cjk(char: str) -> bool:
