@@ -78,11 +78,6 @@ def run_spark_batch(
     """Run `livelint batch` on Spark; always ends with typer.Exit (0 clean, 1 findings, 2 errors)."""
     if engine is not Engine.SPARK:
         raise fail("--master needs --engine spark")
-    try:
-        import pyarrow  # noqa: F401
-        import pyspark  # noqa: F401
-    except ImportError as exc:
-        raise fail(f"--engine spark needs pyspark and pyarrow ({exc.name or exc} is not installed): pip install 'livelint[spark]'") from None
     if output is None:
         raise fail("--engine spark needs --output: the folder Spark writes (report.parquet, report.csv or report.jsonl)")
     if sheet is not None:
@@ -97,6 +92,11 @@ def run_spark_batch(
         for raw in missing:
             err.print(Text(f"livelint: {raw}: no such file or folder"))
         raise typer.Exit(EXIT_ERROR)
+    try:
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise fail(f"--engine spark needs pyspark and pyarrow ({exc.name or exc} is not installed): pip install 'livelint[spark]'") from None
     chosen = tokens(fields) or None
     rules = load(rules_dirs, select, ignore)  # ruleset and selection errors: exit 2 before Spark starts
     titles = {notice.id: notice.title for notice in rules.ruleset.notices}
@@ -172,9 +172,12 @@ def _run_on_spark(
         report = report.drop("_corrupt_record")  # Spark's raw text of unparsable lines; `error` says what it was
         _write(spark, report, out_format, output)
         counts = summarize(checked)
-        bad_rows = checked.filter(F.col("verdict") == Verdict.ERROR.value)
-        key = F.col(id_field).cast("string") if id_field else F.lit(None).cast("string")
-        bad = [(row[0], row[1]) for row in bad_rows.select(key, "error").orderBy(key.asc_nulls_first(), "error").limit(MAX_ROW_ERRORS_SHOWN).collect()]
+        bad: list[tuple[Any, str]] = []
+        if counts.verdicts.get(Verdict.ERROR.value):  # the first bad rows, by id: one more (small) job
+            bad_rows = checked.filter(F.col("verdict") == Verdict.ERROR.value)
+            key = F.col(id_field).cast("string") if id_field else F.lit(None).cast("string")
+            first = bad_rows.select(key, "error").orderBy(key.asc_nulls_first(), "error").limit(MAX_ROW_ERRORS_SHOWN)
+            bad = [(row[0], row[1]) for row in first.collect()]
     except KeyboardInterrupt:
         err.print(Text("livelint: interrupted; no report written"))
         raise typer.Exit(130) from None
@@ -214,8 +217,12 @@ def _session(master: str | None, jobs: int, quiet: bool) -> tuple[Any, bool, str
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={config.as_uri()}")
         .config("spark.ui.showConsoleProgress", "true" if not quiet and err.is_terminal else "false")
     )
-    if url.startswith("local") and "PYSPARK_PYTHON" not in os.environ:
-        builder = builder.config("spark.pyspark.python", sys.executable)  # the workers run this Python
+    if url.startswith("local"):  # one machine: no web UI, nothing listening beyond the loopback
+        builder = builder.config("spark.ui.enabled", "false")
+        if "SPARK_LOCAL_IP" not in os.environ:
+            builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+        if "PYSPARK_PYTHON" not in os.environ:
+            builder = builder.config("spark.pyspark.python", sys.executable)  # the workers run this Python
     try:
         return builder.getOrCreate(), True, scratch
     except Exception as exc:  # noqa: BLE001 - no JVM, a bad master URL...: one line, exit 2
