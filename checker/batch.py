@@ -84,6 +84,10 @@ def verdict_of(findings: Iterable[FieldFinding]) -> Verdict:
 Item = tuple[int, "str | None", tuple[tuple[str, str], ...], "str | None"]
 
 
+# Results as they cross processes by the million: a record without a finding is just (row, id).
+Packed = list["RecordResult | tuple[int, str | None]"]
+
+
 def prepare(values: Mapping[str, Any], row: int, fields: Sequence[str] | None, id_field: str | None) -> Item:
     """Pick the id and the texts to check from a record's values; a problem makes an error item.
 
@@ -125,12 +129,13 @@ def prepare(values: Mapping[str, Any], row: int, fields: Sequence[str] | None, i
     return row, record_id, tuple(texts), None
 
 
-def check_items(items: Sequence[Item], rules: Rules) -> list[RecordResult]:
+def check_items(items: Sequence[Item], rules: Rules, *, packed: bool = False) -> list[Any]:
     """Check a chunk of items with one automaton scan over all their texts; results in item order.
 
     The texts are joined with "\\n" (a sentence break: folding and matching never cross it), folded and
     scanned once (twice when the engine's second, wedged-letters pass applies); a text holding a
-    pattern hit goes through `check_text`, any other text has no finding.
+    pattern hit goes through `check_text`, any other text has no finding. With `packed`, a record
+    without a finding is just (row, id) (see `Packed`).
     """
     owners: list[tuple[int, int]] = []  # (item index, text index) of each joined text
     pieces: list[str] = []
@@ -153,10 +158,14 @@ def check_items(items: Sequence[Item], rules: Rules) -> list[RecordResult]:
         for position in folded.wedged:  # letters wedged in a term: check_text runs its second pass
             suspect.add(owners[bisect_right(starts, position) - 1])
     findings = _check_suspects(items, sorted(suspect), rules)
-    results: list[RecordResult] = []
+    flagged = {item_index for item_index, _text_index in findings}
+    results: list[Any] = []
     for item_index, (row, record_id, texts, error) in enumerate(items):
         if error is not None:
             results.append(RecordResult(row, record_id, Verdict.ERROR, (), error))
+            continue
+        if item_index not in flagged:  # no finding: the common case
+            results.append((row, record_id) if packed else RecordResult(row, record_id, Verdict.PASS))
             continue
         found: list[FieldFinding] = []
         for text_index, (name, _text) in enumerate(texts):
@@ -225,21 +234,21 @@ class BlockJob:
 Job = list[Item] | BlockJob  # a chunk of prepared items, or a block of raw records
 
 
-def check_job(job: Job, rules: Rules) -> list[RecordResult]:
-    """The results of a chunk of items or of a block's records, in order.
+def check_job(job: Job, rules: Rules, *, packed: bool = False) -> list[Any]:
+    """The results of a chunk of items or of a block's records, in order (packed: see `check_items`).
 
     Should checking ever raise (a bug), the chunk is checked record by record and only the records
     that raise get verdict `error` with the reason: one odd listing never stops a run.
     """
     items = job if isinstance(job, list) else list(job.items())
     try:
-        return check_items(items, rules)
+        return check_items(items, rules, packed=packed)
     except Exception:  # noqa: BLE001 - isolate the record that raises, below
         pass
-    results: list[RecordResult] = []
+    results: list[Any] = []
     for item in items:
         try:
-            results.extend(check_items([item], rules))
+            results.extend(check_items([item], rules, packed=packed))
         except Exception as exc:  # noqa: BLE001 - reported on the record, never silently dropped
             results.append(RecordResult(item[0], item[1], Verdict.ERROR, (), f"internal error while checking: {type(exc).__name__}: {exc}"))
     return results
@@ -316,9 +325,14 @@ def _start_worker(blob: bytes) -> None:
     _worker_rules = loads_rules(blob)
 
 
-def _work(job: Job) -> list[RecordResult]:
+def unpack(packed: Packed) -> list[RecordResult]:
+    """Packed results (see `check_items`) as `RecordResult`s."""
+    return [RecordResult(r[0], r[1], Verdict.PASS) if type(r) is tuple else r for r in packed]  # type: ignore[misc]
+
+
+def _work(job: Job) -> Packed:
     assert _worker_rules is not None
-    return check_job(job, _worker_rules)
+    return check_job(job, _worker_rules, packed=True)
 
 
 MAX_RESTARTS = 3  # worker pools rebuilt after a worker died, per run, before giving up
@@ -371,14 +385,17 @@ class ParallelChecker:
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def map(self, chunks: Iterable[tuple[Job, Any]]) -> Iterator[tuple[list[RecordResult], Any]]:
+    def map(self, chunks: Iterable[tuple[Job, Any]], *, packed: bool = False) -> Iterator[tuple[Any, Any]]:
+        """(results, tag) per chunk in order; with `packed`, the results as `pack` gives them."""
         pending: deque[list[Any]] = deque()  # [chunk, tag, future], oldest first
         for chunk, tag in chunks:
             pending.append([chunk, tag, self._executor.submit(self._work, chunk)])
             if len(pending) >= self.window:
-                yield self._oldest(pending)
+                results, done = self._oldest(pending)
+                yield (results if packed else unpack(results)), done
         while pending:
-            yield self._oldest(pending)
+            results, done = self._oldest(pending)
+            yield (results if packed else unpack(results)), done
 
     def _oldest(self, pending: deque[list[Any]]) -> tuple[list[RecordResult], Any]:
         from concurrent.futures.process import BrokenProcessPool
@@ -416,8 +433,9 @@ def default_jobs() -> int:
 
 def run_chunks(
     chunks: Iterable[tuple[Job, Any]], rules: Rules, jobs: int, *, on_start: Callable[[], None] | None = None
-) -> Iterator[tuple[list[RecordResult], Any]]:
-    """Check (job, tag) pairs in this process (jobs 1) or in worker processes; yields (results, tag) in order.
+) -> Iterator[tuple[Packed, Any]]:
+    """Check (job, tag) pairs in this process (jobs 1) or in worker processes; yields (results, tag) in
+    order, the results packed (a plain pass may be a (row, id) tuple: see `pack`).
 
     `on_start` runs once the workers are up (and before any chunk is read): start threads there.
     """
@@ -425,9 +443,9 @@ def run_chunks(
         if on_start is not None:
             on_start()
         for chunk, tag in chunks:
-            yield check_job(chunk, rules), tag
+            yield check_job(chunk, rules, packed=True), tag
         return
     with ParallelChecker(rules, jobs) as pool:
         if on_start is not None:
             on_start()
-        yield from pool.map(chunks)
+        yield from pool.map(chunks, packed=True)

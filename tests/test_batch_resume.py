@@ -195,10 +195,10 @@ def test_a_record_that_makes_checking_raise_is_an_error_not_a_crash(monkeypatch:
     rules = load_cached_rules()
     real = batch.check_items
 
-    def fragile(chunk, rules):  # type: ignore[no-untyped-def]
+    def fragile(chunk, rules, **options):  # type: ignore[no-untyped-def]
         if any(item[2] and "第一次" in item[2][0][1] for item in chunk):
             raise RuntimeError("boom")
-        return real(chunk, rules)
+        return real(chunk, rules, **options)
 
     monkeypatch.setattr(batch, "check_items", fragile)
     results = batch.check_job(items(10), rules)

@@ -317,7 +317,13 @@ class _Run:
     def _consume(self, results: list[Any], name: str, writer: Any, progress: Progress | None) -> None:
         """Count, report and write each result in order; bad rows are printed (the first few) as they come."""
         summary = self.summary
+        passes = 0
         for result in results:
+            if type(result) is tuple:  # a plain pass, packed by a worker process
+                passes += 1
+                if not self.flagged_only:
+                    writer.write_pass(name, *result)
+                continue
             summary.add(result)
             if result.error is not None:
                 self.shown += 1
@@ -326,6 +332,7 @@ class _Run:
                     (progress.console.print(line) if progress is not None else err.print(line))
             if not self.flagged_only or result.verdict is not Verdict.PASS:
                 writer.write(name, result)
+        summary.add_passes(passes)
 
 
 def _progress(tables: list[Table]) -> Progress:

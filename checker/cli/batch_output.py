@@ -58,14 +58,15 @@ class JsonlWriter:
         self._path: str | None = None
         self._prefix = ""
 
-    def write(self, path: str, result: RecordResult) -> None:
+    def write_pass(self, path: str, row: int, record_id: str | None) -> None:
+        """A record that passed without a finding: the common case, kept cheap."""
         if path != self._path:
             self._path, self._prefix = path, '{"file": ' + self._encode(path)
-        if result.verdict is Verdict.PASS and not result.findings:  # the common case, kept cheap
-            self._stream.write(
-                f'{self._prefix}, "row": {result.row}, "id": {self._encode(result.id)}, '
-                '"verdict": "pass", "findings": [], "error": null}\n'
-            )
+        self._stream.write(f'{self._prefix}, "row": {row}, "id": {self._encode(record_id)}, "verdict": "pass", "findings": [], "error": null}}\n')
+
+    def write(self, path: str, result: RecordResult) -> None:
+        if result.verdict is Verdict.PASS and not result.findings:
+            self.write_pass(path, result.row, result.id)
             return
         document = {
             "file": path,
@@ -93,6 +94,9 @@ class CsvWriter:
 
     def write(self, path: str, result: RecordResult) -> None:
         self._writer.writerows(record_rows(path, result))
+
+    def write_pass(self, path: str, row: int, record_id: str | None) -> None:
+        self.write(path, RecordResult(row, record_id, Verdict.PASS))
 
     def close(self, summary: Summary) -> None:
         pass
@@ -132,6 +136,9 @@ class XlsxWriter:
                 cell = self._cell(sheet, value=value)
             cells.append(cell)
         sheet.append(cells)
+
+    def write_pass(self, path: str, row: int, record_id: str | None) -> None:
+        self.write(path, RecordResult(row, record_id, Verdict.PASS))
 
     def write(self, path: str, result: RecordResult) -> None:
         for values in record_rows(path, result):
@@ -177,6 +184,11 @@ class Summary:
             self.notices[finding.notice.id] += 1
             self.levels[finding.level.value] += 1
             self.titles.setdefault(finding.notice.id, finding.notice.title)
+
+    def add_passes(self, count: int) -> None:
+        """`count` records that passed without a finding."""
+        self.records += count
+        self.verdicts[Verdict.PASS.value] += count
 
     def to_json(self) -> dict[str, Any]:
         """The counts as JSON values (a resumable run's checkpoint keeps them)."""
