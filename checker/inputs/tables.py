@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -96,14 +97,16 @@ def _records_pattern(delimiter: bytes) -> re.Pattern[bytes]:
     return re.compile(rb"(?:" + field + rb"(?:" + d + field + rb")*\r?\n)*")
 
 
-_RECORDS = {"csv": _records_pattern(b","), "tsv": _records_pattern(b"\t")}
+@lru_cache(maxsize=None)
+def _records(fmt: str) -> re.Pattern[bytes]:
+    return _records_pattern(b"\t" if fmt == "tsv" else b",")  # compiled on first use: start-up stays quick
 
 
 def _whole_records(fmt: str, data: bytes) -> int:
     """The length of the longest prefix of `data` made of whole records (0 when there is none)."""
     if fmt == "jsonl" or b'"' not in data:
         return data.rfind(b"\n") + 1
-    match = _RECORDS[fmt].match(data)
+    match = _records(fmt).match(data)
     return match.end() if match else 0
 
 
