@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import checker.batch as batch
 import checker.cli.batch as batch_cli
-from checker.batch import ParallelChecker, WorkerDied, check_items, chunked, items_of, prepare
+from checker.batch import ParallelChecker, WorkerDied, check_items, chunked, prepare
 from checker.cache import load_cached_rules
 from checker.cli import app
 from checker.inputs import tables

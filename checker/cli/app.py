@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import IO, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -67,18 +69,24 @@ def write_output(output: Path | None, render) -> None:  # type: ignore[no-untype
     if output is None:
         render(sys.stdout, sys.stdout.isatty() and "NO_COLOR" not in os.environ)
         return
-    folder = output.resolve().parent
+    with atomic_file(output) as stream:
+        render(stream, False)
+
+
+@contextmanager
+def atomic_file(output: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A stream on a hidden temporary file beside `output`, renamed onto it when the block ends without
+    an error (else removed): a crash or Ctrl-C never leaves a half-written file under the real name."""
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.resolve().parent)
     except OSError as exc:
         raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
     try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as stream:
-            render(stream, False)
+        with open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
         os.replace(temporary, output)
-    except BaseException:
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _version(value: bool) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -23,7 +22,7 @@ from ..cache import cache_key
 from ..inputs import InputError
 from ..inputs.tables import FORMATS, Table
 from ..model import Level
-from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, RulesOption, app, err, fail, load, tokens
+from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, RulesOption, app, atomic_file, err, fail, load, tokens
 from .batch_output import WRITERS, Summary
 from .resume import Checkpoint, Partial, input_identity, run_key
 from .spark_batch import Engine, run_spark_batch
@@ -101,7 +100,8 @@ def batch(
             run.write(sys.stdout)
             sys.stdout.flush()
         elif fmt == "xlsx":
-            _write_atomically(output, run.write)
+            with atomic_file(output, binary=True) as stream:
+                run.write(stream)
         else:
             key = run_key(
                 inputs=[input_identity(path) for path in files], fields=chosen, id_field=id_field, format=fmt,
@@ -181,21 +181,6 @@ def _open_tables(
             err.print(Text(problem))
         raise typer.Exit(EXIT_ERROR)
     return tables
-
-
-def _write_atomically(output: Path, body: Any) -> None:
-    """Run body(stream) on a temporary binary file renamed onto `output` only when body succeeds."""
-    folder = output.resolve().parent
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with open(fd, "wb") as stream:
-            body(stream)
-        os.replace(temporary, output)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
 
 
 Start = tuple[int, Any]  # (table index, where in it): a block table's [offset, line], else rows to skip

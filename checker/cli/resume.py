@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .app import atomic_file
 
 FORMAT = 1  # bump when the checkpoint's layout changes
 
@@ -66,14 +67,8 @@ class Partial:
 
     def save(self, checkpoint: Checkpoint) -> None:
         """Write the checkpoint atomically (a temporary file renamed into place)."""
-        data = {"format": FORMAT, **checkpoint.__dict__}
-        fd, temporary = tempfile.mkstemp(prefix=self.checkpoint.name + ".", dir=self.checkpoint.parent)
-        try:
-            with open(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            os.replace(temporary, self.checkpoint)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        with atomic_file(self.checkpoint) as handle:
+            json.dump({"format": FORMAT, **checkpoint.__dict__}, handle, ensure_ascii=False)
 
     def finish(self) -> None:
         """The report is complete: move it into place and forget the checkpoint."""
